@@ -1,0 +1,36 @@
+#include "engine/base_case.hpp"
+
+#include <cmath>
+
+#include "engine/flow_solver.hpp"
+#include "engine/island_balancer.hpp"
+#include "engine/island_finder.hpp"
+
+namespace sre {
+
+BaseCase make_base_case(const Network& net) {
+  BaseCase b;
+  b.net = &net;
+  b.state.resize(net);
+  b.state.reset_to_intact(net);
+  IslandFinder finder;
+  finder.find(net, b.state);
+  IslandBalancer::balance(net, b.state);
+  make_reference_flow_solver(net)->solve(net, b.state);
+  b.shed_mw = b.state.shed_mw;
+  b.limit_mw.assign(net.n_branch(), 0.0);
+  for (int e = 0; e < net.n_branch(); ++e) {
+    if (!net.br_in_service[e] || !net.limited(e)) continue;
+    const double base = std::abs(b.state.flow_mw[e]);
+    if (base > net.br_rate_a[e]) {
+      b.limit_mw[e] = base;
+      ++b.n_grandfathered;
+    } else {
+      b.limit_mw[e] = net.br_rate_a[e];
+    }
+    b.limited_branches.push_back(e);
+  }
+  return b;
+}
+
+}  // namespace sre

@@ -1,0 +1,23 @@
+#pragma once
+// The unstruck network balanced by the model's rule, its flows, and the branch
+// limits every sample is judged against (grandfathered where the base state
+// already exceeds rateA, model section 6).
+#include <vector>
+
+#include "engine/grid_state.hpp"
+#include "engine/network.hpp"
+
+namespace sre {
+
+struct BaseCase {
+  const Network* net = nullptr;
+  GridState state;                    // intact network, proportional balance, flows
+  std::vector<double> limit_mw;       // L_e per branch; 0 = unlimited
+  std::vector<int> limited_branches;  // in service with L_e > 0, ascending
+  int n_grandfathered = 0;            // branches whose base flow exceeds rateA
+  double shed_mw = 0.0;               // shed of the base state itself (islands with D > C)
+};
+
+BaseCase make_base_case(const Network& net);
+
+}  // namespace sre

@@ -1,0 +1,26 @@
+#pragma once
+// DC power flow over the islands of a GridState. Implementations differ in
+// speed only: every solver must give the model's flows (model.md, 1e-9).
+#include <memory>
+#include <string>
+
+#include "engine/grid_state.hpp"
+#include "engine/network.hpp"
+
+namespace sre {
+
+class FlowSolver {
+ public:
+  virtual ~FlowSolver() = default;
+  // From state.injection_mw and the islands, write theta_rad (0 at each island's
+  // reference) and flow_mw for every alive branch of a live island (0 elsewhere).
+  virtual void solve(const Network& net, GridState& state) = 0;
+};
+
+// The simple path: per island, assemble and factorise the reduced susceptance matrix.
+std::unique_ptr<FlowSolver> make_reference_flow_solver(const Network& net);
+
+// Flows from angles: baseMVA * b * (theta_f - theta_t - shift) on alive branches of live islands.
+void flows_from_angles(const Network& net, GridState& state);
+
+}  // namespace sre

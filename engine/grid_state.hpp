@@ -1,0 +1,55 @@
+#pragma once
+// The state of the network inside one sample: which buses and branches are
+// alive, the islands they form, how each island is balanced, and the flows.
+// One per worker thread; sized once, then reused for every sample.
+#include <cstdint>
+#include <vector>
+
+#include "engine/network.hpp"
+
+namespace sre {
+
+enum class IslandKind : std::uint8_t {
+  kLive,  // has supply capacity: balanced, flows solved
+  kDead,  // no supply capacity (C = 0): all demand shed, no flow
+};
+
+struct GridState {
+  // --- topology ---
+  std::vector<std::uint8_t> bus_alive;     // in service and not destroyed
+  std::vector<std::uint8_t> branch_alive;  // in service, both ends alive, not tripped
+  std::vector<std::uint8_t> branch_tripped;
+  // Branches in service in the intact network that are not alive now, in the order
+  // they were removed (outages first, then cascade trips). Low-rank solvers read this.
+  std::vector<int> removed_branches;
+
+  // --- islands: components of alive buses over alive branches ---
+  int n_islands = 0;
+  std::vector<int> island_of;                    // per bus, -1 when not alive
+  std::vector<int> island_offset, island_buses;  // CSR, buses ascending; islands ordered by lowest bus
+  std::vector<int> island_ref;                   // reference bus per island
+
+  // --- balancing (model section 5) ---
+  std::vector<double> island_demand;       // D: positive demand
+  std::vector<double> island_supply_base;  // S0
+  std::vector<double> island_supply_cap;   // C
+  std::vector<double> island_shed;         // MW shed in the island
+  std::vector<double> island_served_ratio; // fraction of each positive demand served
+  std::vector<IslandKind> island_kind;
+  std::vector<double> injection_mw;        // per bus: supply out - demand served (MW)
+  double destroyed_demand = 0.0;           // positive demand on buses that are not alive
+  double shed_mw = 0.0;                    // destroyed_demand + sum island_shed
+
+  // --- flows ---
+  std::vector<double> theta_rad;  // per bus, 0 at each island's reference
+  std::vector<double> flow_mw;    // per branch, from end; 0 when not alive or in a dead island
+
+  void resize(const Network& net);
+  // Start a sample from the intact network (no allocation after the first call).
+  void reset_to_intact(const Network& net);
+  // Take bus i (and every branch at it) out.
+  void destroy_bus(const Network& net, int i);
+  void trip_branch(int e);
+};
+
+}  // namespace sre

@@ -1,0 +1,92 @@
+// The reference DC solver: for every live island, build the reduced susceptance
+// matrix (reference bus removed) and factorise it afresh. Obviously correct and
+// slow; every faster solver is tested against it.
+#include <Eigen/Dense>
+
+#include "engine/flow_solver.hpp"
+#include "kernels/sparse_ldlt.hpp"
+
+namespace sre {
+
+void flows_from_angles(const Network& net, GridState& s) {
+  for (int e = 0; e < net.n_branch(); ++e) {
+    double f = 0.0;
+    if (s.branch_alive[e]) {
+      const int k = s.island_of[net.br_from[e]];
+      if (s.island_kind[k] == IslandKind::kLive)
+        f = net.base_mva * net.br_b[e] *
+            (s.theta_rad[net.br_from[e]] - s.theta_rad[net.br_to[e]] - net.br_shift_rad[e]);
+    }
+    s.flow_mw[e] = f;
+  }
+}
+
+namespace {
+
+class ReferenceFlowSolver final : public FlowSolver {
+ public:
+  explicit ReferenceFlowSolver(const Network& net) : local_(net.n_bus(), -1) {}
+
+  void solve(const Network& net, GridState& s) override {
+    std::fill(s.theta_rad.begin(), s.theta_rad.end(), 0.0);
+    for (int k = 0; k < s.n_islands; ++k)
+      if (s.island_kind[k] == IslandKind::kLive) solve_island(net, s, k);
+    flows_from_angles(net, s);
+  }
+
+ private:
+  void solve_island(const Network& net, GridState& s, int k) {
+    const int begin = s.island_offset[k], end = s.island_offset[k + 1];
+    const int ref = s.island_ref[k];
+    int n = 0;
+    for (int p = begin; p < end; ++p) {
+      const int i = s.island_buses[p];
+      local_[i] = i == ref ? -1 : n++;
+    }
+    if (n == 0) return;
+    rhs_.setZero(n);
+    triplets_.clear();
+    for (int p = begin; p < end; ++p) {
+      const int i = s.island_buses[p];
+      if (local_[i] >= 0) rhs_[local_[i]] += s.injection_mw[i] / net.base_mva;
+      for (int a = net.adj_offset[i]; a < net.adj_offset[i + 1]; ++a) {
+        const int e = net.adj_branch[a];
+        if (!s.branch_alive[e] || net.br_from[e] != i) continue;  // each branch once, from its from end
+        const int f = local_[net.br_from[e]], t = local_[net.br_to[e]];
+        const double b = net.br_b[e];
+        const double shift_injection = b * net.br_shift_rad[e];
+        if (f >= 0) {
+          triplets_.emplace_back(f, f, b);
+          rhs_[f] += shift_injection;
+        }
+        if (t >= 0) {
+          triplets_.emplace_back(t, t, b);
+          rhs_[t] -= shift_injection;
+        }
+        if (f >= 0 && t >= 0) {
+          triplets_.emplace_back(f, t, -b);
+          triplets_.emplace_back(t, f, -b);
+        }
+      }
+    }
+    ldlt_.factor(n, triplets_);
+    ldlt_.solve(rhs_);
+    for (int p = begin; p < end; ++p) {
+      const int i = s.island_buses[p];
+      s.theta_rad[i] = local_[i] >= 0 ? rhs_[local_[i]] : 0.0;
+    }
+  }
+
+  std::vector<int> local_;
+  std::vector<kernels::Triplet> triplets_;
+  Eigen::VectorXd rhs_;
+  kernels::SparseLdlt ldlt_;
+};
+
+}  // namespace
+
+std::unique_ptr<FlowSolver> make_reference_flow_solver(const Network& net) {
+  return std::make_unique<ReferenceFlowSolver>(net);
+}
+
+}  // namespace sre

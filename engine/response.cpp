@@ -1,0 +1,31 @@
+#include "engine/response.hpp"
+
+#include "engine/input_error.hpp"
+
+namespace sre {
+
+ResponseKind parse_response(const std::string& name) {
+  if (name == "topology") return ResponseKind::kTopology;
+  if (name == "dc") return ResponseKind::kDc;
+  if (name == "cascade") return ResponseKind::kCascade;
+  throw InputError("--response '" + name + "': allowed values are topology, dc, cascade");
+}
+
+CascadeRule parse_cascade_rule(const std::string& name) {
+  if (name == "all") return CascadeRule::kAll;
+  if (name == "worst") return CascadeRule::kWorst;
+  throw InputError("--rule '" + name + "': allowed values are all, worst");
+}
+
+std::string to_string(ResponseKind k) {
+  switch (k) {
+    case ResponseKind::kTopology: return "topology";
+    case ResponseKind::kDc: return "dc";
+    case ResponseKind::kCascade: return "cascade";
+  }
+  return "?";
+}
+
+std::string to_string(CascadeRule r) { return r == CascadeRule::kAll ? "all" : "worst"; }
+
+}  // namespace sre

@@ -1,0 +1,68 @@
+#pragma once
+// Evaluates one strike scenario: applies the outages, then runs the response
+// stage (topology, dc or cascade; an optimisation response can slot in the
+// same way). One evaluator per worker thread: it owns its workspace and
+// allocates nothing per sample once warmed up (the reference flow solver is
+// the documented exception: it factorises afresh).
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "engine/base_case.hpp"
+#include "engine/flow_solver.hpp"
+#include "engine/grid_state.hpp"
+#include "engine/island_finder.hpp"
+#include "engine/response.hpp"
+
+namespace sre {
+
+// Everything a response stage works on.
+struct EvalContext {
+  const BaseCase& base;
+  const ResponseOptions& options;
+  GridState& state;
+  IslandFinder& finder;
+  FlowSolver& solver;
+  std::vector<int>& overloaded;        // overloaded branches after the latest solve, ascending
+  std::vector<int>& overloaded_first;  // overloaded in the first solve
+};
+
+class ResponseStage {
+ public:
+  virtual ~ResponseStage() = default;
+  // The outages are already applied to ctx.state; finish the sample's state and
+  // fill the response's fields of `out`.
+  virtual void respond(EvalContext& ctx, SampleOutcome& out) = 0;
+};
+
+std::unique_ptr<ResponseStage> make_response_stage(const ResponseOptions& options);
+
+// Islands, balancing and (for flow responses) flows of the current topology.
+void solve_state(EvalContext& ctx, bool with_flows);
+// Overloaded branches of the current flows (model section 6); returns the highest loading ratio.
+double find_overloads(const BaseCase& base, const GridState& state, double tol, std::vector<int>& overloaded);
+
+class ScenarioEvaluator {
+ public:
+  ScenarioEvaluator(const BaseCase& base, const ResponseOptions& options, std::unique_ptr<FlowSolver> solver);
+
+  // Destroy the given buses (and so their branches, generators and demand) and respond.
+  const SampleOutcome& evaluate(std::span<const int> destroyed_buses);
+
+  const GridState& state() const { return state_; }
+  const std::vector<int>& overloaded_first() const { return overloaded_first_; }
+  const BaseCase& base() const { return base_; }
+  const ResponseOptions& options() const { return options_; }
+
+ private:
+  const BaseCase& base_;
+  ResponseOptions options_;
+  std::unique_ptr<FlowSolver> solver_;
+  std::unique_ptr<ResponseStage> stage_;
+  GridState state_;
+  IslandFinder finder_;
+  std::vector<int> overloaded_, overloaded_first_;
+  SampleOutcome outcome_;
+};
+
+}  // namespace sre

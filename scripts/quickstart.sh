@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# From a fresh checkout to first results: install deps, build, inspect the IEEE
+# 118-bus case and write its DC power flow as CSV.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+CASE=data/cases/pglib_opf_case118_ieee.m
+PF_DIR=out/pf118
+
+scripts/install-deps.sh
+scripts/build.sh build
+
+echo
+echo "== sre info: $CASE"
+build/sre info --case "$CASE"
+
+echo
+echo "== sre pf: $CASE -> $PF_DIR"
+mkdir -p "$PF_DIR"
+build/sre pf --case "$CASE" --csv "$PF_DIR"
+echo "DC power flow CSV written to $ROOT/$PF_DIR/ (bus.csv, branch.csv, gen.csv)"
+
+# ---------------------------------------------------------------------------
+# TODO(quickstart): Monte Carlo study goes here, once `sre run` exists, e.g.
+#   build/sre run --case "$CASE" ... --out out/mc118.h5
+#   echo "Monte Carlo results written to $ROOT/out/mc118.h5"
+# ---------------------------------------------------------------------------
