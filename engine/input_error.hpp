@@ -3,6 +3,7 @@
 // The message always names where (file and line when known) and what to do.
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace sre {
 

@@ -12,18 +12,22 @@ PF_DIR=out/pf118
 scripts/install-deps.sh
 scripts/build.sh build
 
+# The binary is build/sre if the build puts it there, else build/engine/sre.
+SRE=build/sre
+[[ -x "$SRE" ]] || SRE=build/engine/sre
+
 echo
 echo "== sre info: $CASE"
-build/sre info --case "$CASE"
+"$SRE" info --case "$CASE"
 
 echo
 echo "== sre pf: $CASE -> $PF_DIR"
 mkdir -p "$PF_DIR"
-build/sre pf --case "$CASE" --csv "$PF_DIR"
+"$SRE" pf --case "$CASE" --csv "$PF_DIR"
 echo "DC power flow CSV written to $ROOT/$PF_DIR/ (bus.csv, branch.csv, gen.csv)"
 
 # ---------------------------------------------------------------------------
 # TODO(quickstart): Monte Carlo study goes here, once `sre run` exists, e.g.
-#   build/sre run --case "$CASE" ... --out out/mc118.h5
+#   "$SRE" run --case "$CASE" ... --out out/mc118.h5
 #   echo "Monte Carlo results written to $ROOT/out/mc118.h5"
 # ---------------------------------------------------------------------------

@@ -32,22 +32,19 @@ const std::string BRANCH_ROW = "1 2 0 0.1 0 250 250 250 0 0 1";
 
 // A complete small case; `extra` is appended as more statements.
 std::string small_case(const std::string& extra = "") {
-  return "function mpc = small\n"  // 1
-         "mpc.version = '2';\n"    // 2
-         "mpc.baseMVA = 100;\n"    // 3
-         "mpc.bus = [\n" +         // 4
-         BUS_ROW +
-         ";\n" +                                // 5
+  return "function mpc = small\n"               // 1
+         "mpc.version = '2';\n"                 // 2
+         "mpc.baseMVA = 100;\n"                 // 3
+         "mpc.bus = [\n"                        // 4
+         "1 3 0 0 0 0 1 1 0 345 1 1.1 0.9;\n"   // 5
          "2 1 50 0 0 0 1 1 0 345 1 1.1 0.9;\n"  // 6
          "];\n"                                 // 7
-         "mpc.gen = [\n" +                      // 8
-         GEN_ROW +
-         ";\n" +               // 9
-         "];\n"                // 10
-         "mpc.branch = [\n" +  // 11
-         BRANCH_ROW +
-         ";\n" +   // 12
-         "];\n" +  // 13
+         "mpc.gen = [\n"                        // 8
+         "1 10 0 300 -300 1 100 1 250 10;\n"    // 9
+         "];\n"                                 // 10
+         "mpc.branch = [\n"                     // 11
+         "1 2 0 0.1 0 250 250 250 0 0 1;\n"     // 12
+         "];\n" +                               // 13
          extra;
 }
 

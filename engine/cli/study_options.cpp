@@ -1,0 +1,83 @@
+#include "engine/cli/study_options.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "engine/input_error.hpp"
+
+namespace sre::cli {
+
+void add_study_options(po::options_description& desc, StudyOptions& o) {
+  desc.add_options()
+      ("case", po::value(&o.case_path), "MATPOWER case file (format version 2, .m); required")
+      ("targets", po::value(&o.targets)->default_value(o.targets),
+       "what a strike destroys: bus (each in-service bus), transformer-groups (buses joined by\n"
+       "transformers form one substation), or FILE.csv with columns bus_id,substation")
+      ("strike", po::value(&o.strike)->default_value(o.strike),
+       "strike model: uniform (k distinct targets), weighted (k targets drawn in proportion to\n"
+       "--weights), independent (each target with probability p), exhaustive (every k-subset once)")
+      ("k", po::value(&o.k)->default_value(o.k), "targets struck per sample (uniform, weighted, exhaustive)")
+      ("weights", po::value(&o.weights)->default_value(o.weights),
+       "weights for --strike weighted: degree, demand, generation, throughput, or FILE.csv:COLUMN\n"
+       "(CSV with a `target` column)")
+      ("probability", po::value(&o.probability), "strike probability of every target (--strike independent)")
+      ("probabilities", po::value(&o.probabilities), "per-target strike probabilities FILE.csv:COLUMN (--strike independent)")
+      ("defence", po::value(&o.defence),
+       "defence plan FILE.csv with columns target,intercept: a struck target survives with that probability")
+      ("response", po::value(&o.response)->default_value(o.response),
+       "grid response: topology (islands and balancing only), dc (plus DC flows; overloads counted),\n"
+       "cascade (overloaded branches trip until none is left)")
+      ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all (trip every overloaded branch) or worst (only the worst)")
+      ("tol", po::value(&o.tol)->default_value(o.tol), "overload tolerance: a branch trips above limit * (1 + tol)")
+      ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
+      ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: reference")
+      ("samples", po::value(&o.samples), "samples to evaluate (default 100000; exhaustive: all C(n, k))")
+      ("seed", po::value(&o.seed)->default_value(o.seed), "random seed: the same seed gives the same results on any thread count");
+}
+
+void apply_config_file(const po::options_description& desc, po::variables_map& vm, const std::string& config_path) {
+  if (config_path.empty()) return;
+  std::ifstream in(config_path);
+  if (!in) throw InputError(config_path, 0, "cannot open the config file; check the path");
+  try {
+    po::store(po::parse_config_file(in, desc, false), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(config_path, 0, std::string(e.what()) + " (a config file holds `option = value` lines with the "
+                                                             "long option names of `sre run --help`)");
+  }
+}
+
+std::string study_to_ini(const StudyOptions& o) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "# sre study configuration (sre run --config FILE.ini)\n";
+  s << "case = " << o.case_path << "\n";
+  s << "targets = " << o.targets << "\n";
+  s << "strike = " << o.strike << "\n";
+  s << "k = " << o.k << "\n";
+  if (o.strike == "weighted") s << "weights = " << o.weights << "\n";
+  if (!std::isnan(o.probability)) s << "probability = " << o.probability << "\n";
+  if (!o.probabilities.empty()) s << "probabilities = " << o.probabilities << "\n";
+  if (!o.defence.empty()) s << "defence = " << o.defence << "\n";
+  s << "response = " << o.response << "\n";
+  s << "rule = " << o.rule << "\n";
+  s << "tol = " << o.tol << "\n";
+  s << "max-steps = " << o.max_steps << "\n";
+  s << "solver = " << o.solver << "\n";
+  s << "samples = " << o.samples << "\n";
+  s << "seed = " << o.seed << "\n";
+  return s.str();
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace sre::cli

@@ -1,0 +1,194 @@
+// Hand-computed small networks for each response, balancing case, islanding and cascades.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "engine/base_case.hpp"
+#include "engine/dc_power_flow.hpp"
+#include "engine/scenario_evaluator.hpp"
+#include "test_networks.hpp"
+
+namespace sre {
+namespace {
+
+using test::network_from_text;
+
+SampleOutcome evaluate(const BaseCase& base, ResponseOptions opt, std::vector<int> destroyed,
+                       GridState* final_state = nullptr) {
+  ScenarioEvaluator ev(base, opt, make_reference_flow_solver(*base.net));
+  SampleOutcome o = ev.evaluate(destroyed);
+  if (final_state) *final_state = ev.state();
+  return o;
+}
+
+ResponseOptions response(ResponseKind k, CascadeRule r = CascadeRule::kAll) {
+  ResponseOptions o;
+  o.kind = k;
+  o.rule = r;
+  return o;
+}
+
+TEST(Radial3, BaseStateScalesUpByHeadroom) {
+  const Network net = network_from_text(test::kRadial3);
+  const BaseCase base = make_base_case(net);
+  // D = 80, S0 = 60, C = 100: generation moves up by (80-60)/(100-60) = 1/2 of its headroom, to 80 MW.
+  EXPECT_NEAR(base.state.injection_mw[0], 80.0, 1e-12);
+  EXPECT_NEAR(base.state.flow_mw[0], 80.0, 1e-9);  // 1 -> 2 carries both loads
+  EXPECT_NEAR(base.state.flow_mw[1], 50.0, 1e-9);  // 2 -> 3 carries bus 3's load
+  EXPECT_EQ(base.shed_mw, 0.0);
+}
+
+TEST(Radial3, DestroyingTheMiddleBusLeavesADeadIsland) {
+  const Network net = network_from_text(test::kRadial3);
+  const BaseCase base = make_base_case(net);
+  for (ResponseKind k : {ResponseKind::kTopology, ResponseKind::kDc, ResponseKind::kCascade}) {
+    const SampleOutcome o = evaluate(base, response(k), {1});
+    // Bus 2's 30 MW is destroyed; bus 3 (50 MW) is cut off from any supply: all 80 MW shed.
+    EXPECT_NEAR(o.shed_mw, 80.0, 1e-12);
+    EXPECT_NEAR(o.shed_fraction, 1.0, 1e-15);
+    EXPECT_EQ(o.n_islands, 2);       // {1} and {3}
+    EXPECT_EQ(o.n_dead_islands, 1);  // {3}: demand, no supply; {1} has no demand
+    if (k == ResponseKind::kTopology) EXPECT_TRUE(std::isnan(o.max_loading_first));
+    else EXPECT_EQ(o.max_loading_first, 0.0);  // no branch has a limit
+  }
+}
+
+TEST(Radial3, DestroyingTheLoadEndBusScalesGenerationDown) {
+  const Network net = network_from_text(test::kRadial3);
+  const BaseCase base = make_base_case(net);
+  GridState s;
+  const SampleOutcome o = evaluate(base, response(ResponseKind::kDc), {2}, &s);
+  // Island {1, 2}: D = 30 <= S0 = 60, so the generator is scaled by 30/60 to 30 MW.
+  EXPECT_NEAR(o.shed_mw, 50.0, 1e-12);
+  EXPECT_NEAR(s.injection_mw[0], 30.0, 1e-12);
+  EXPECT_NEAR(s.flow_mw[0], 30.0, 1e-9);
+  EXPECT_EQ(s.flow_mw[1], 0.0);
+  EXPECT_EQ(o.n_islands, 1);
+}
+
+TEST(Radial3, DestroyingTheGeneratorShedsEverything) {
+  const Network net = network_from_text(test::kRadial3);
+  const BaseCase base = make_base_case(net);
+  const SampleOutcome o = evaluate(base, response(ResponseKind::kCascade), {0});
+  EXPECT_NEAR(o.shed_mw, 80.0, 1e-12);
+  EXPECT_EQ(o.n_dead_islands, 1);
+  EXPECT_EQ(o.n_tripped, 0);
+}
+
+TEST(ParallelPaths4, BaseFlowSplitsByConductance) {
+  const Network net = network_from_text(test::kParallelPaths4);
+  const BaseCase base = make_base_case(net);
+  // Paths 1-3 (x 0.1), 1-2-3 (x 0.2), 1-4-3 (x 0.2): conductances 10 : 5 : 5, so the
+  // direct line carries 100 * 10/20 = 50 MW and each two-hop path 25 MW.
+  EXPECT_NEAR(base.state.flow_mw[0], 50.0, 1e-9);
+  EXPECT_NEAR(base.state.flow_mw[1], 25.0, 1e-9);
+  EXPECT_NEAR(base.state.flow_mw[4], 25.0, 1e-9);
+  EXPECT_EQ(base.n_grandfathered, 0);
+}
+
+TEST(ParallelPaths4, DcCountsTheOverloadAndTripsNothing) {
+  const Network net = network_from_text(test::kParallelPaths4);
+  const BaseCase base = make_base_case(net);
+  // Without bus 4: conductances 10 : 5, the direct line carries 200/3 = 66.67 MW > 60.
+  const SampleOutcome o = evaluate(base, response(ResponseKind::kDc), {3});
+  EXPECT_EQ(o.n_overloaded_first, 1);
+  EXPECT_NEAR(o.max_loading_first, (200.0 / 3.0) / 60.0, 1e-12);
+  EXPECT_EQ(o.n_tripped, 0);
+  EXPECT_EQ(o.cascade_steps, 0);
+  EXPECT_EQ(o.shed_mw, 0.0);
+}
+
+TEST(ParallelPaths4, CascadeRuleAllTripsBothRemainingPathsAndShedsTheLoad) {
+  const Network net = network_from_text(test::kParallelPaths4);
+  const BaseCase base = make_base_case(net);
+  // Round 1 trips 1-3 (66.67 > 60); all 100 MW then flow over 1-2-3, > 90 on both:
+  // round 2 trips both, bus 3 is alone without supply: 100 MW shed.
+  GridState s;
+  const SampleOutcome o = evaluate(base, response(ResponseKind::kCascade, CascadeRule::kAll), {3}, &s);
+  EXPECT_EQ(o.cascade_steps, 2);
+  EXPECT_EQ(o.n_tripped, 3);
+  EXPECT_FALSE(o.cap_hit);
+  EXPECT_NEAR(o.shed_mw, 100.0, 1e-12);
+  EXPECT_EQ(o.n_islands, 3);  // {1}, {2}, {3}
+  EXPECT_EQ(o.n_dead_islands, 1);
+  EXPECT_TRUE(s.branch_tripped[0] && s.branch_tripped[1] && s.branch_tripped[2]);
+}
+
+TEST(ParallelPaths4, CascadeRuleWorstTripsOneBranchPerRoundLowestIndexOnTies) {
+  const Network net = network_from_text(test::kParallelPaths4);
+  const BaseCase base = make_base_case(net);
+  // Round 2: 1-2 and 2-3 are equally loaded (100/90); the lower index (1-2) trips,
+  // which already cuts {2, 3} off the generator.
+  GridState s;
+  const SampleOutcome o = evaluate(base, response(ResponseKind::kCascade, CascadeRule::kWorst), {3}, &s);
+  EXPECT_EQ(o.cascade_steps, 2);
+  EXPECT_EQ(o.n_tripped, 2);
+  EXPECT_TRUE(s.branch_tripped[0] && s.branch_tripped[1]);
+  EXPECT_FALSE(s.branch_tripped[2]);
+  EXPECT_NEAR(o.shed_mw, 100.0, 1e-12);
+  EXPECT_EQ(o.n_islands, 2);
+}
+
+TEST(ParallelPaths4, StepCapIsReported) {
+  const Network net = network_from_text(test::kParallelPaths4);
+  const BaseCase base = make_base_case(net);
+  ResponseOptions opt = response(ResponseKind::kCascade);
+  opt.max_steps = 1;
+  const SampleOutcome o = evaluate(base, opt, {3});
+  EXPECT_EQ(o.cascade_steps, 1);
+  EXPECT_TRUE(o.cap_hit);  // 1-2 and 2-3 are still overloaded after one round
+  EXPECT_EQ(o.shed_mw, 0.0);
+}
+
+TEST(ParallelPaths4, ToleranceKeepsAMildOverloadInService) {
+  const Network net = network_from_text(test::kParallelPaths4);
+  const BaseCase base = make_base_case(net);
+  ResponseOptions opt = response(ResponseKind::kCascade);
+  opt.tol = 0.2;  // 66.67 < 60 * 1.2 = 72
+  const SampleOutcome o = evaluate(base, opt, {3});
+  EXPECT_EQ(o.n_overloaded_first, 0);
+  EXPECT_EQ(o.n_tripped, 0);
+}
+
+TEST(Shifter3, ProportionalBalanceAndPhaseShifterFlows) {
+  const Network net = network_from_text(test::kShifter3);
+  const BaseCase base = make_base_case(net);
+  // D = 180 + 20 (Gs) = 200, S0 = 100, C = 230: each unit moves up 100/130 of its headroom.
+  const double f = 100.0 / 130.0;
+  const double g1 = 50 + f * 30, g2 = 50 + f * 100;
+  EXPECT_NEAR(base.state.injection_mw[0], g1, 1e-12);
+  EXPECT_NEAR(base.state.injection_mw[1], g2, 1e-12);
+  // Reduced system (b = 10 p.u. per branch, theta_1 = 0), shift phi on 2-3 moves
+  // b*phi of injection from bus 3 to bus 2:  [20 -10; -10 20] [t2; t3] = [p2 + b phi; p3 - b phi].
+  const double phi = 5.0 * std::numbers::pi / 180.0, b = 10.0;
+  const double r2 = g2 / 100 + b * phi, r3 = -2.0 - b * phi;
+  const double t2 = (20 * r2 + 10 * r3) / 300, t3 = (10 * r2 + 20 * r3) / 300;
+  EXPECT_NEAR(base.state.flow_mw[0], 100 * b * (0 - t2), 1e-9);
+  EXPECT_NEAR(base.state.flow_mw[1], 100 * b * (0 - t3), 1e-9);
+  EXPECT_NEAR(base.state.flow_mw[2], 100 * b * (t2 - t3 - phi), 1e-9);
+  // Kirchhoff at bus 3: everything arriving is its demand.
+  EXPECT_NEAR(base.state.flow_mw[1] + base.state.flow_mw[2], 200.0, 1e-9);
+}
+
+TEST(Shifter3, OverCapacityIslandShedsTheShortfallProportionally) {
+  const Network net = network_from_text(test::kShifter3);
+  const BaseCase base = make_base_case(net);
+  GridState s;
+  // Without bus 2: D = 200 > C = 80, the generator runs at 80 and every demand is served at 80/200.
+  const SampleOutcome o = evaluate(base, response(ResponseKind::kDc), {1}, &s);
+  EXPECT_NEAR(o.shed_mw, 120.0, 1e-12);
+  EXPECT_NEAR(s.island_served_ratio[s.island_of[2]], 0.4, 1e-15);
+  EXPECT_NEAR(s.flow_mw[1], 80.0, 1e-9);
+}
+
+TEST(SlackPowerFlow, SlackTakesTheMismatch) {
+  const Network net = network_from_text(test::kShifter3);
+  const PowerFlowResult r = run_dc_power_flow(net, Balance::kSlack);
+  // Generator 2 keeps 50 MW; the reference unit takes 200 - 50 = 150 MW.
+  EXPECT_NEAR(r.gen_pg[0], 150.0, 1e-9);
+  EXPECT_NEAR(r.gen_pg[1], 50.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace sre
