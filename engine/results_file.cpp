@@ -666,7 +666,7 @@ StoredTally read_tally_file(const std::string& path) {
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw InputError(path, 0, "is not an HDF5 file; expected an sre results, shard or checkpoint file");
   try {
-    h5::File file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open");
+    h5::File file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "HDF5 could not open it");
     check_format(file.get(), path);
     StoredTally stored;
     stored.meta = read_meta(file.get());

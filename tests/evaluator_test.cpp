@@ -49,8 +49,11 @@ TEST(Radial3, DestroyingTheMiddleBusLeavesADeadIsland) {
     EXPECT_NEAR(o.shed_fraction, 1.0, 1e-15);
     EXPECT_EQ(o.n_islands, 2);       // {1} and {3}
     EXPECT_EQ(o.n_dead_islands, 1);  // {3}: demand, no supply; {1} has no demand
-    if (k == ResponseKind::kTopology) EXPECT_TRUE(std::isnan(o.max_loading_first));
-    else EXPECT_EQ(o.max_loading_first, 0.0);  // no branch has a limit
+    if (k == ResponseKind::kTopology) {
+      EXPECT_TRUE(std::isnan(o.max_loading_first));
+    } else {
+      EXPECT_EQ(o.max_loading_first, 0.0);  // no branch has a limit
+    }
   }
 }
 
