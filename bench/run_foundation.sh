@@ -46,6 +46,17 @@ for b in data["benchmarks"]:
     s = scale[b.get("time_unit", "ns")]
     rows[(name, case)] = (b["real_time"] * s, b["cpu_time"] * s, b)
 
+# Fixed row order (random interleaving shuffles the JSON): known benchmarks
+# first, then by name; cases by the number in their name.
+ORDER = ["BM_Parse", "BM_BuildNetwork", "BM_Factorise_EigenLDLT", "BM_Factorise_Cholmod",
+         "BM_Refactorise_EigenLDLT", "BM_Refactorise_Cholmod", "BM_Solve_EigenLDLT",
+         "BM_Solve_Cholmod", "BM_DcPowerFlow"]
+def key(k):
+    name, case = k
+    digits = "".join(ch for ch in case if ch.isdigit())
+    return (ORDER.index(name) if name in ORDER else len(ORDER), name, int(digits or 0), case)
+rows = dict(sorted(rows.items(), key=lambda kv: key(kv[0])))
+
 print()
 print(f"Medians of 5 repetitions ({data['context'].get('num_cpus')} CPUs, {data['context'].get('date')})")
 print(f"{'benchmark':<26} {'case':<16} {'real':>11} {'cpu':>11} {'n':>7} {'nnz(L)':>8}")
@@ -56,7 +67,7 @@ for (name, case), (real, cpu, b) in rows.items():
     print(f"{name:<26} {case:<16} {fmt(real):>11} {fmt(cpu):>11} {n:>7} {nnz:>8}")
 
 # Eigen SimplicialLDLT vs CHOLMOD (cpu time; > 1 means CHOLMOD is faster).
-pairs = [(op, case) for (name, case) in rows for op in ("Factorise", "Refactorise", "Solve")
+pairs = [(op, case) for op in ("Factorise", "Refactorise", "Solve") for (name, case) in rows
          if name == f"BM_{op}_EigenLDLT" and (f"BM_{op}_Cholmod", case) in rows]
 if pairs:
     print()

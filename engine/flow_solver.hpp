@@ -7,6 +7,10 @@
 #include "engine/grid_state.hpp"
 #include "engine/network.hpp"
 
+namespace sre::kernels {
+class BaseFactor;
+}
+
 namespace sre {
 
 class FlowSolver {
@@ -19,6 +23,18 @@ class FlowSolver {
 
 // The simple path: per island, assemble and factorise the reduced susceptance matrix.
 std::unique_ptr<FlowSolver> make_reference_flow_solver(const Network& net);
+
+// The fast path (engine/fast_flow_solver.cpp): one LDL^T factor of the intact network's
+// reduced susceptance matrix, built once and shared read-only by every thread; each
+// scenario is a low-rank (Woodbury) modification of it. Same numbers as the reference.
+struct FastFlowShared;
+std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net);
+// The base factor inside (benchmarks, tests).
+const kernels::BaseFactor& fast_flow_factor(const FastFlowShared& shared);
+// One per thread. `shared` null: factorise here. max_rank: modifications (removed branches
+// plus groundings) above which a scenario falls back to the reference path; <= 0: default.
+std::unique_ptr<FlowSolver> make_fast_flow_solver(const Network& net, std::shared_ptr<const FastFlowShared> shared = nullptr,
+                                                  int max_rank = 0);
 
 // Flows from angles: baseMVA * b * (theta_f - theta_t - shift) on alive branches of live islands.
 void flows_from_angles(const Network& net, GridState& state);

@@ -618,6 +618,18 @@ void remove_quietly(const std::string& path) {
   fs::remove(path, ec);
 }
 
+// Forces the file's bytes to disk, so that after the rename the final name never
+// points at data still in the page cache when the machine goes down.
+void sync_to_disk(const std::string& path, const std::string& target) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  const bool ok = fd >= 0 && ::fsync(fd) == 0;
+  const int err = errno;
+  if (fd >= 0) ::close(fd);
+  if (!ok)
+    throw InputError(target, 0, "cannot write the results file: syncing " + path + " to disk failed (" +
+                                    std::error_code(err, std::generic_category()).message() + ")");
+}
+
 h5::File create_file(const std::string& path) {
   h5::PropList fapl(H5Pcreate(H5P_FILE_ACCESS), "create file access properties");
   // Closing the file closes every object in it, so the bytes are complete before the rename.
@@ -645,6 +657,7 @@ void write_results_file(const std::string& path, const RunMetadata& meta, const 
     if (samples) write_samples(f, *samples);
     h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush " + tmp);
     file.close("close " + tmp);
+    sync_to_disk(tmp, path);
     fs::rename(tmp, path);
   } catch (const h5::Error& e) {
     remove_quietly(tmp);

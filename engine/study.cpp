@@ -23,11 +23,13 @@ Study::Study(const StudyOptions& o) : options_(o) {
   if (o.max_steps < 0) throw InputError("--max-steps must be >= 0");
   response_.tol = o.tol;
   response_.max_steps = o.max_steps;
-  if (o.solver != "reference") throw InputError("--solver '" + o.solver + "': allowed values are reference");
+  if (o.solver != "reference" && o.solver != "fast")
+    throw InputError("--solver '" + o.solver + "': allowed values are fast, reference");
   if (o.case_path.empty()) throw InputError("--case is required: a MATPOWER case file (.m)");
 
   net_ = load_network(o.case_path);
   base_ = make_base_case(net_);
+  if (o.solver == "fast") fast_shared_ = make_fast_flow_shared(net_);
   targets_ = make_targets(net_, o.targets);
   const int nt = targets_.size();
 
@@ -72,7 +74,10 @@ TallyShape Study::tally_shape() const {
   return TallyShape{targets_.size(), net_.n_bus(), net_.n_branch(), net_.total_demand_pos};
 }
 
-std::unique_ptr<FlowSolver> Study::make_flow_solver() const { return make_reference_flow_solver(net_); }
+std::unique_ptr<FlowSolver> Study::make_flow_solver() const {
+  if (options_.solver == "fast") return make_fast_flow_solver(net_, fast_shared_);
+  return make_reference_flow_solver(net_);
+}
 
 SampleWorker::SampleWorker(const Study& study)
     : study_(study),

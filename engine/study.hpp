@@ -35,7 +35,7 @@ struct StudyOptions {
   std::string rule = "all";
   double tol = 0.0;
   int max_steps = 100;
-  std::string solver = "reference";
+  std::string solver = "fast";  // fast | reference
   std::uint64_t samples = 0;  // 0: default (C(n, k) for exhaustive, else 100000)
   std::uint64_t seed = 1;
 };
@@ -65,6 +65,7 @@ class Study {
   ResponseOptions response_;
   std::vector<double> intercept_;
   std::uint64_t samples_ = 0;
+  std::shared_ptr<const FastFlowShared> fast_shared_;  // the base factor (--solver fast), shared by all threads
 };
 
 // Per-thread worker: draws sample i and evaluates it, allocation-free once built.

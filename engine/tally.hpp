@@ -24,6 +24,7 @@ using i128 = __int128;
 struct TallyShape {
   int n_targets = 0, n_buses = 0, n_branches = 0;
   double total_demand_mw = 0.0;
+  bool operator==(const TallyShape&) const = default;
 };
 
 // What the tally needs of one evaluated sample besides its SampleOutcome.

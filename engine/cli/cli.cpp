@@ -22,6 +22,10 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"pf", {cmd_pf, "DC power flow of the intact network; writes bus and branch CSV files"}},
       {"eval", {cmd_eval, "evaluate one strike scenario and print its results"}},
       {"run", {cmd_run, "Monte Carlo (or exhaustive) strike study; writes an HDF5 results file"}},
+      {"rank", {cmd_rank, "rank targets with 95% confidence intervals; flags unresolved neighbours"}},
+      {"defend", {cmd_defend, "choose targets to defend (greedy, common random numbers); writes PLAN.csv"}},
+      {"worst", {cmd_worst, "strike sets of K targets with the largest shed (exact for small cases)"}},
+      {"merge", {cmd_merge, "combine the shard files of a study (run --shard I/N) into one results file"}},
   };
   return table;
 }

@@ -13,6 +13,10 @@ int cmd_info(const std::vector<std::string>& args);
 int cmd_pf(const std::vector<std::string>& args);
 int cmd_eval(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
+int cmd_rank(const std::vector<std::string>& args);
+int cmd_defend(const std::vector<std::string>& args);
+int cmd_worst(const std::vector<std::string>& args);
+int cmd_merge(const std::vector<std::string>& args);
 
 // A usage error: the message is printed with the subcommand's usage.
 struct UsageError : std::runtime_error {

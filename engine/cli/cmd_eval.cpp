@@ -23,7 +23,7 @@ int cmd_eval(const std::vector<std::string>& args) {
       ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all | worst")
       ("tol", po::value(&o.tol)->default_value(o.tol), "overload tolerance")
       ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
-      ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: reference")
+      ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: fast (low-rank updates of one base factor) or reference (refactorise per island)")
       ("json", po::bool_switch(&json), "print the results as one JSON object");
   po::variables_map vm;
   if (!parse_command_line("eval", "--case FILE --destroy ID[,ID...] [options] [--json]",

@@ -31,7 +31,7 @@ void add_study_options(po::options_description& desc, StudyOptions& o) {
       ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all (trip every overloaded branch) or worst (only the worst)")
       ("tol", po::value(&o.tol)->default_value(o.tol), "overload tolerance: a branch trips above limit * (1 + tol)")
       ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
-      ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: reference")
+      ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: fast (low-rank updates of one base factor) or reference (refactorise per island)")
       ("samples", po::value(&o.samples), "samples to evaluate (default 100000; exhaustive: all C(n, k))")
       ("seed", po::value(&o.seed)->default_value(o.seed), "random seed: the same seed gives the same results on any thread count");
 }

@@ -1,0 +1,176 @@
+// Fast-solver kernel benchmarks (engine/fast_flow_solver.cpp, kernels/base_factor,
+// kernels/woodbury_update) on case118, case1354, case2383wp_k and case9241pegase:
+//   BM_Kernels_BaseSolve        one full forward + D + backward solve with the base factor (the floor)
+//   BM_Kernels_SparseForward    one sparse forward solve along the elimination tree (a branch column)
+//   BM_Kernels_FastSolve        FastFlowSolver::solve of a k=3 strike state (Woodbury + one full solve + flows)
+//   BM_Kernels_ReferenceSolve   the reference solver on the same states
+//   BM_Kernels_UnionFind        IslandFinder::find of the same states
+//   BM_Kernels_Balance          IslandBalancer::balance of the same states
+//   BM_Kernels_EvaluateDc       a whole dc sample (outages, islands, balancing, fast flows, overloads)
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/base_case.hpp"
+#include "engine/flow_solver.hpp"
+#include "engine/island_balancer.hpp"
+#include "engine/island_finder.hpp"
+#include "engine/scenario_evaluator.hpp"
+#include "kernels/base_factor.hpp"
+
+namespace {
+
+struct KCase {
+  const char* name;
+  const char* file;
+};
+constexpr KCase kKCases[] = {
+    {"case118", "pglib_opf_case118_ieee.m"},
+    {"case1354", "pglib_opf_case1354_pegase.m"},
+    {"case2383wp_k", "pglib_opf_case2383wp_k.m"},
+    {"case9241pegase", "case9241pegase.m"},
+};
+constexpr int kStates = 64;
+
+struct KPrepared {
+  sre::Network net;
+  sre::BaseCase base;
+  std::shared_ptr<const sre::FastFlowShared> shared;
+  std::vector<sre::GridState> states;  // k = 3 random strikes, islands and balancing done
+  std::vector<std::vector<int>> strikes;
+};
+
+const KPrepared& kprepared(const KCase& c) {
+  static std::map<std::string, std::unique_ptr<KPrepared>> cache;
+  auto& slot = cache[c.name];
+  if (slot) return *slot;
+  auto p = std::make_unique<KPrepared>();
+  p->net = sre::load_network(std::string(SRE_DATA_DIR) + "/cases/" + c.file);
+  p->base = sre::make_base_case(p->net);
+  p->shared = sre::make_fast_flow_shared(p->net);
+  std::vector<int> buses;
+  for (int i = 0; i < p->net.n_bus(); ++i)
+    if (p->net.bus_in_service[i]) buses.push_back(i);
+  std::mt19937_64 rng(7);
+  sre::IslandFinder finder;
+  for (int s = 0; s < kStates; ++s) {
+    std::vector<int> d;
+    while (d.size() < 3) {
+      const int b = buses[rng() % buses.size()];
+      if (std::find(d.begin(), d.end(), b) == d.end()) d.push_back(b);
+    }
+    sre::GridState st;
+    st.resize(p->net);
+    st.reset_to_intact(p->net);
+    for (int b : d) st.destroy_bus(p->net, b);
+    finder.find(p->net, st);
+    sre::IslandBalancer::balance(p->net, st);
+    p->states.push_back(std::move(st));
+    p->strikes.push_back(d);
+  }
+  slot = std::move(p);
+  return *slot;
+}
+
+void BM_BaseSolve(benchmark::State& st, KCase c) {
+  const KPrepared& p = kprepared(c);
+  const sre::kernels::BaseFactor& f = sre::fast_flow_factor(*p.shared);
+  std::vector<double> x(f.size());
+  for (auto _ : st) {
+    for (int i = 0; i < f.size(); ++i) x[i] = 1e-3 * (i % 17) - 8e-3;
+    f.solve_permuted(x.data());
+    benchmark::DoNotOptimize(x.data());
+  }
+  st.counters["n"] = f.size();
+  st.counters["nnzL"] = static_cast<double>(f.nnz_l());
+  st.counters["etree_height"] = f.etree_height();
+}
+
+void BM_SparseForward(benchmark::State& st, KCase c) {
+  const KPrepared& p = kprepared(c);
+  const sre::kernels::BaseFactor& f = sre::fast_flow_factor(*p.shared);
+  std::vector<double> work(f.size(), 0.0);
+  std::vector<unsigned char> mark(f.size(), 0);
+  std::vector<int> idx;
+  std::vector<double> val;
+  idx.reserve(4 * f.etree_height());
+  val.reserve(4 * f.etree_height());
+  std::mt19937_64 rng(3);
+  std::vector<std::pair<int, int>> ends;
+  for (int k = 0; k < 256; ++k) ends.emplace_back(static_cast<int>(rng() % f.size()), static_cast<int>(rng() % f.size()));
+  std::size_t q = 0, total = 0;
+  for (auto _ : st) {
+    const int s[2] = {ends[q].first, ends[q].second};
+    const double v[2] = {1.0, -1.0};
+    q = (q + 1) % ends.size();
+    idx.clear();
+    val.clear();
+    total += f.sparse_forward(s, v, s[0] == s[1] ? 1 : 2, work.data(), mark.data(), idx, val);
+  }
+  st.counters["pattern"] = static_cast<double>(total) / static_cast<double>(st.iterations());
+}
+
+void BM_Solver(benchmark::State& st, KCase c, bool fast) {
+  const KPrepared& p = kprepared(c);
+  auto solver = fast ? sre::make_fast_flow_solver(p.net, p.shared) : sre::make_reference_flow_solver(p.net);
+  std::vector<sre::GridState> states = p.states;
+  std::size_t q = 0;
+  for (auto _ : st) {
+    solver->solve(p.net, states[q]);
+    q = (q + 1) % states.size();
+  }
+}
+
+void BM_UnionFind(benchmark::State& st, KCase c) {
+  const KPrepared& p = kprepared(c);
+  std::vector<sre::GridState> states = p.states;
+  sre::IslandFinder finder;
+  std::size_t q = 0;
+  for (auto _ : st) {
+    finder.find(p.net, states[q]);
+    q = (q + 1) % states.size();
+  }
+}
+
+void BM_Balance(benchmark::State& st, KCase c) {
+  const KPrepared& p = kprepared(c);
+  std::vector<sre::GridState> states = p.states;
+  std::size_t q = 0;
+  for (auto _ : st) {
+    sre::IslandBalancer::balance(p.net, states[q]);
+    q = (q + 1) % states.size();
+  }
+}
+
+void BM_EvaluateDc(benchmark::State& st, KCase c) {
+  const KPrepared& p = kprepared(c);
+  sre::ResponseOptions opt;
+  opt.kind = sre::ResponseKind::kDc;
+  sre::ScenarioEvaluator ev(p.base, opt, sre::make_fast_flow_solver(p.net, p.shared));
+  std::size_t q = 0;
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(ev.evaluate(p.strikes[q]).shed_mw);
+    q = (q + 1) % p.strikes.size();
+  }
+}
+
+[[maybe_unused]] const bool kRegistered = [] {
+  for (const KCase& c : kKCases) {
+    const std::string n = c.name;
+    benchmark::RegisterBenchmark(("BM_Kernels_BaseSolve/" + n).c_str(), BM_BaseSolve, c)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Kernels_SparseForward/" + n).c_str(), BM_SparseForward, c)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Kernels_FastSolve/" + n).c_str(), BM_Solver, c, true)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Kernels_ReferenceSolve/" + n).c_str(), BM_Solver, c, false)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Kernels_UnionFind/" + n).c_str(), BM_UnionFind, c)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Kernels_Balance/" + n).c_str(), BM_Balance, c)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Kernels_EvaluateDc/" + n).c_str(), BM_EvaluateDc, c)->Unit(benchmark::kMicrosecond);
+  }
+  return true;
+}();
+
+}  // namespace

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every bad option is refused before sampling with a one-line error and a non-zero exit.
+set -uo pipefail
+sre=$1; src=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+case=$src/data/cases/case9.m
+fails=0
+expect_error() {  # expect_error PATTERN ARGS...
+  local pattern=$1; shift
+  local out rc
+  out=$("$sre" "$@" 2>&1 >/dev/null); rc=$?
+  if [ $rc -eq 0 ] || ! grep -q -- "$pattern" <<<"$out"; then
+    echo "FAIL: sre $* -> rc=$rc, stderr: $out"; fails=$((fails + 1))
+  fi
+  if [ -e "$tmp/x.h5" ]; then echo "FAIL: sre $* left an output file"; fails=$((fails + 1)); fi
+}
+printf 'target,intercept\n99,0.5\n' > "$tmp/bad_defence.csv"
+printf 'bus_id,substation\n1,A\n77,B\n' > "$tmp/bad_targets.csv"
+expect_error "between 1 and the number of targets" run --case "$case" --k 10 --quiet --out "$tmp/x.h5"
+expect_error "outside \[0, 1\]" run --case "$case" --strike independent --probability 1.5 --quiet --out "$tmp/x.h5"
+expect_error "allowed values are uniform" run --case "$case" --strike sideways --quiet --out "$tmp/x.h5"
+expect_error "allowed values are topology" run --case "$case" --response pray --quiet --out "$tmp/x.h5"
+expect_error "not a target of this study" run --case "$case" --defence "$tmp/bad_defence.csv" --quiet --out "$tmp/x.h5"
+expect_error "not a bus of the case" run --case "$case" --targets "$tmp/bad_targets.csv" --quiet --out "$tmp/x.h5"
+expect_error "does not fit in 64 bits" run --case "$src/data/cases/case9241pegase.m" --strike exhaustive --k 10 --quiet --out "$tmp/x.h5"
+expect_error "no-such-dir" run --case "$case" --k 1 --samples 10 --out "$tmp/no-such-dir/x.h5"
+expect_error "cannot open" run --case "$tmp/missing.m" --quiet --out "$tmp/x.h5"
+expect_error "unrecognised option\|unknown option\|unrecognized option" run --case "$case" --sampels 10 --quiet --out "$tmp/x.h5"
+expect_error "is not a target" eval --case "$case" --destroy 12345
+[ $fails -eq 0 ] && echo "bad input: all refused" || exit 1
