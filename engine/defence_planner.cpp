@@ -279,11 +279,21 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
       for (std::size_t c = 1; c < candidates.size(); ++c)
         if (score[c].value < score[best].value) best = c;
       const int t = candidates[best];
-      for (auto [j, x] : changes[best]) cur[j] = x;
       qv[t] = q;
       chosen[t] = 1;
-      DefenceStep s{t, ts.name[t], current, score[best], current.value - score[best].value, 0};
+      DefenceStep s{t, ts.name[t], current, score[best], current.value - score[best].value, kNaN, 0};
       for (auto e : evals) s.reevaluated += e;
+      {
+        long double sd = 0, sd2 = 0;  // differences are zero outside the changed samples
+        for (auto [j, x] : changes[best]) {
+          const long double diff = static_cast<long double>(x) - cur[j];
+          sd += diff, sd2 += diff * diff;
+        }
+        const long double n = static_cast<long double>(N);
+        const long double var = N > 1 ? (sd2 - sd * sd / n) / (n - 1) : 0.0L;
+        s.mean_gain_ci95_halfwidth = kZ * std::sqrt(static_cast<double>(std::max(var, 0.0L) / n));
+      }
+      for (auto [j, x] : changes[best]) cur[j] = x;
       plan.evaluations += s.reevaluated;
       current = score[best];
       plan.targets.push_back(t);
@@ -304,7 +314,7 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
       const int t = candidates[best];
       cur = shed[best];
       chosen[t] = 1;
-      DefenceStep s{t, ts.name[t], current, score[best], current.value - score[best].value, N * candidates.size()};
+      DefenceStep s{t, ts.name[t], current, score[best], current.value - score[best].value, kNaN, N * candidates.size()};
       current = score[best];
       plan.targets.push_back(t);
       plan.steps.push_back(s);

@@ -92,6 +92,9 @@ struct DefenceStep {
   std::string name;
   ObjectiveValue before, after;
   double gain = 0.0;              // before.value - after.value
+  // Paired 95% CI half-width of the gain in mean shed (per-sample differences on the
+  // same samples; fixed attacker only, else NaN). For --objective mean it is the gain's CI.
+  double mean_gain_ci95_halfwidth = 0.0;
   std::uint64_t reevaluated = 0;  // samples re-evaluated for this step (all candidates)
 };
 

@@ -225,6 +225,8 @@ Network build_network(const CaseData& d) {
   return n;
 }
 
+void aggregate_bus_supply(Network& n) { aggregate_bus_demand_and_supply(n); }
+
 Network load_network(const std::string& path) { return build_network(read_matpower_case(path)); }
 
 }  // namespace sre

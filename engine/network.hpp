@@ -76,6 +76,10 @@ struct Network {
 // InputError naming the file and line (duplicate bus ids, unknown buses, x = 0 in service, ...).
 Network build_network(const CaseData& data);
 
+// Recompute bus_demand, bus_demand_pos, bus_supply_base, bus_supply_cap and total_demand_pos
+// from the bus and generator arrays (after changing gen_pg, e.g. a new dispatch).
+void aggregate_bus_supply(Network& n);
+
 // Convenience: read + build.
 Network load_network(const std::string& path);
 

@@ -8,7 +8,8 @@ ResponseKind parse_response(const std::string& name) {
   if (name == "topology") return ResponseKind::kTopology;
   if (name == "dc") return ResponseKind::kDc;
   if (name == "cascade") return ResponseKind::kCascade;
-  throw InputError("--response '" + name + "': allowed values are topology, dc, cascade");
+  if (name == "opf") return ResponseKind::kOpf;
+  throw InputError("--response '" + name + "': allowed values are topology, dc, cascade, opf");
 }
 
 CascadeRule parse_cascade_rule(const std::string& name) {
@@ -22,6 +23,7 @@ std::string to_string(ResponseKind k) {
     case ResponseKind::kTopology: return "topology";
     case ResponseKind::kDc: return "dc";
     case ResponseKind::kCascade: return "cascade";
+    case ResponseKind::kOpf: return "opf";
   }
   return "?";
 }

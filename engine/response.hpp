@@ -5,7 +5,7 @@
 
 namespace sre {
 
-enum class ResponseKind { kTopology, kDc, kCascade };
+enum class ResponseKind { kTopology, kDc, kCascade, kOpf };
 enum class CascadeRule { kAll, kWorst };
 
 struct ResponseOptions {
@@ -34,6 +34,8 @@ struct SampleOutcome {
   int cascade_steps = 0;
   bool cap_hit = false;
   double max_loading_first = std::numeric_limits<double>::quiet_NaN();
+  // Response opf: sum over surviving supplies of |output - base output| (MW), per bus. 0 otherwise.
+  double redispatch_mw = 0.0;
 };
 
 }  // namespace sre

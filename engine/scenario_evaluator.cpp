@@ -87,11 +87,15 @@ class CascadeStage final : public ResponseStage {
 
 }  // namespace
 
+// engine/opf_response.cpp: minimum load shed by re-dispatch (LP per sample).
+std::unique_ptr<ResponseStage> make_opf_response_stage();
+
 std::unique_ptr<ResponseStage> make_response_stage(const ResponseOptions& options) {
   switch (options.kind) {
     case ResponseKind::kTopology: return std::make_unique<TopologyStage>();
     case ResponseKind::kDc: return std::make_unique<DcStage>();
     case ResponseKind::kCascade: return std::make_unique<CascadeStage>();
+    case ResponseKind::kOpf: return make_opf_response_stage();
   }
   return nullptr;
 }

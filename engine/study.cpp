@@ -8,8 +8,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <iostream>
 
 #include "engine/csv_table.hpp"
+#include "engine/dc_opf.hpp"
 #include "engine/input_error.hpp"
 #include "engine/sample_rng.hpp"
 
@@ -27,7 +29,12 @@ Study::Study(const StudyOptions& o) : options_(o) {
     throw InputError("--solver '" + o.solver + "': allowed values are fast, reference");
   if (o.case_path.empty()) throw InputError("--case is required: a MATPOWER case file (.m)");
 
-  net_ = load_network(o.case_path);
+  const Dispatch dispatch = parse_dispatch(o.dispatch);
+  {
+    std::string note;
+    net_ = apply_dispatch(load_network(o.case_path), dispatch, &note);
+    if (!note.empty()) std::cerr << "note: " << note << "\n";
+  }
   base_ = make_base_case(net_);
   if (o.solver == "fast") fast_shared_ = make_fast_flow_shared(net_);
   targets_ = make_targets(net_, o.targets);

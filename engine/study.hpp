@@ -36,6 +36,7 @@ struct StudyOptions {
   double tol = 0.0;
   int max_steps = 100;
   std::string solver = "fast";  // fast | reference
+  std::string dispatch = "dcopf";  // base dispatch: dcopf (falls back to case without gencost) | case
   std::uint64_t samples = 0;  // 0: default (C(n, k) for exhaustive, else 100000)
   std::uint64_t seed = 1;
 };

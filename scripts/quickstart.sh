@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # From a fresh checkout to first results: install deps, build, inspect the IEEE
-# 118-bus case and write its DC power flow as CSV.
+# 118-bus case, write its DC power flow as CSV, and run a Monte Carlo strike study.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,8 +26,7 @@ mkdir -p "$PF_DIR"
 "$SRE" pf --case "$CASE" --csv "$PF_DIR"
 echo "DC power flow CSV written to $ROOT/$PF_DIR/ (bus.csv, branch.csv, gen.csv)"
 
-# ---------------------------------------------------------------------------
-# TODO(quickstart): Monte Carlo study goes here, once `sre run` exists, e.g.
-#   "$SRE" run --case "$CASE" ... --out out/mc118.h5
-#   echo "Monte Carlo results written to $ROOT/out/mc118.h5"
-# ---------------------------------------------------------------------------
+echo
+echo "== sre run: uniform k=3 strike study on $CASE (configs/uniform_k3.ini)"
+"$SRE" run --config configs/uniform_k3.ini --samples 50000 --out out/study118.h5
+echo "Monte Carlo results written to $ROOT/out/study118.h5 (layout: docs/results-format.md)"

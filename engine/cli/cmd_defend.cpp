@@ -72,14 +72,16 @@ int cmd_defend(const std::vector<std::string>& args) {
     std::printf("defend: budget %d, intercept %.3g, objective %s, attacker %s, %llu selection samples (seed %llu)\n",
                 d.budget, d.intercept, objective.c_str(), attacker.c_str(), static_cast<unsigned long long>(study.samples()),
                 static_cast<unsigned long long>(so.seed));
-    std::printf("  %4s  %-14s  %-36s  %-36s  %10s\n", "step", "target", "objective before [95% CI]", "objective after [95% CI]", "gain");
+    std::printf("  %4s  %-14s  %-36s  %-36s  %10s  %s\n", "step", "target", "objective before [95% CI]", "objective after [95% CI]",
+                "gain", "mean-shed gain (paired 95% CI)");
     std::fflush(stdout);
     d.on_step = [&](const DefenceStep& s) {
       static int step = 0;
       char before[64], after[64];
       std::snprintf(before, sizeof before, "%.4f [%.4f, %.4f]", s.before.value, s.before.ci95_low, s.before.ci95_high);
       std::snprintf(after, sizeof after, "%.4f [%.4f, %.4f]", s.after.value, s.after.ci95_low, s.after.ci95_high);
-      std::printf("  %4d  %-14s  %-36s  %-36s  %10.4f\n", ++step, s.name.c_str(), before, after, s.gain);
+      std::printf("  %4d  %-14s  %-36s  %-36s  %10.4f  ± %.4f\n", ++step, s.name.c_str(), before, after, s.gain,
+                  s.mean_gain_ci95_halfwidth);
       std::fflush(stdout);
     };
   }
@@ -96,6 +98,7 @@ int cmd_defend(const std::vector<std::string>& args) {
           .raw("before", value_json(s.before))
           .raw("after", value_json(s.after))
           .number("gain", s.gain)
+          .number("mean_gain_ci95_halfwidth", s.mean_gain_ci95_halfwidth)
           .integer("reevaluated", static_cast<long long>(s.reevaluated));
       steps += (i ? "," : "") + j.str();
     }

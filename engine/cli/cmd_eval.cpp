@@ -19,7 +19,8 @@ int cmd_eval(const std::vector<std::string>& args) {
        "comma-separated target ids to destroy (bus ids by default; substation names with --targets FILE.csv;\n"
        "group names such as 8+9+30 with --targets transformer-groups)")
       ("targets", po::value(&o.targets)->default_value(o.targets), "bus | transformer-groups | FILE.csv (bus_id,substation)")
-      ("response", po::value(&o.response)->default_value(o.response), "topology | dc | cascade")
+      ("response", po::value(&o.response)->default_value(o.response), "topology | dc | cascade | opf")
+      ("dispatch", po::value(&o.dispatch)->default_value(o.dispatch), "base dispatch: dcopf | case")
       ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all | worst")
       ("tol", po::value(&o.tol)->default_value(o.tol), "overload tolerance")
       ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
@@ -71,10 +72,12 @@ int cmd_eval(const std::vector<std::string>& args) {
         .integer("cascade_steps", r.cascade_steps)
         .boolean("cap_hit", r.cap_hit)
         .number("max_loading_first", r.max_loading_first)
+        .number("redispatch_mw", r.redispatch_mw)
         .array("overloaded_first_branches", overloaded)
         .array("tripped_branches", tripped)
         .number("total_demand_mw", net.total_demand_pos)
-        .string("response", o.response);
+        .string("response", o.response)
+        .string("dispatch", o.dispatch);
     std::cout << j.str() << "\n";
     return 0;
   }
@@ -85,6 +88,7 @@ int cmd_eval(const std::vector<std::string>& args) {
   std::printf("max loading (first) %.4f\n", r.max_loading_first);
   std::printf("overloaded (first)  %d\n", r.n_overloaded_first);
   std::printf("tripped             %d in %d rounds%s\n", r.n_tripped, r.cascade_steps, r.cap_hit ? " (step cap hit)" : "");
+  if (study.response().kind == ResponseKind::kOpf) std::printf("redispatch          %.6f MW\n", r.redispatch_mw);
   return 0;
 }
 

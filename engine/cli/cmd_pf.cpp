@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "engine/cli/cli.hpp"
+#include "engine/dc_opf.hpp"
 #include "engine/dc_power_flow.hpp"
 #include "engine/input_error.hpp"
 
@@ -45,25 +46,99 @@ void write_csv(const Network& net, const PowerFlowResult& r, const std::filesyst
   if (!bus || !branch || !gen) throw InputError("writing CSV files under " + dir.string() + " failed");
 }
 
+// --dispatch dcopf: the DC OPF dispatch, its flows, cost and binding limits.
+int run_opf(const Network& net, const std::string& csv_dir) {
+  const DispatchResult r = solve_dc_opf(net);
+  if (r.status == DispatchResult::Status::kNoCost) throw InputError(net.source + ": --dispatch dcopf needs generator costs: " + r.message);
+  if (!r.optimal()) throw InputError(net.source + ": " + r.message);
+  if (!csv_dir.empty()) {
+    const std::filesystem::path dir(csv_dir);
+    std::filesystem::create_directories(dir);
+    char buf[160];
+    auto bus = open_csv(dir / "bus.csv");
+    bus << "bus_id,va_deg,lam_p\n";
+    for (int i = 0; i < net.n_bus(); ++i) {
+      std::snprintf(buf, sizeof buf, "%lld,%.17g,%.17g\n", static_cast<long long>(net.bus_id[i]), r.va_deg[i], r.lmp[i]);
+      bus << buf;
+    }
+    auto branch = open_csv(dir / "branch.csv");
+    branch << "index,f_bus,t_bus,pf_mw\n";
+    for (int e = 0; e < net.n_branch(); ++e) {
+      if (!net.br_in_service[e]) continue;
+      std::snprintf(buf, sizeof buf, "%d,%lld,%lld,%.17g\n", e + 1, static_cast<long long>(net.bus_id[net.br_from[e]]),
+                    static_cast<long long>(net.bus_id[net.br_to[e]]), r.flow_mw[e]);
+      branch << buf;
+    }
+    auto gen = open_csv(dir / "gen.csv");
+    gen << "index,bus,pg_mw\n";
+    for (int g = 0; g < net.n_gen(); ++g) {
+      if (!net.gen_in_service[g]) continue;
+      std::snprintf(buf, sizeof buf, "%d,%lld,%.17g\n", g + 1, static_cast<long long>(net.bus_id[net.gen_bus[g]]), r.gen_pg[g]);
+      gen << buf;
+    }
+    auto summary = open_csv(dir / "summary.json");
+    auto list = [](const std::vector<int>& v) {
+      std::string s = "[";
+      for (std::size_t j = 0; j < v.size(); ++j) s += (j ? "," : "") + std::to_string(v[j] + 1);
+      return s + "]";
+    };
+    std::snprintf(buf, sizeof buf, "%.17g", r.cost);
+    summary << "{\"dispatch\": \"dcopf\", \"status\": \"" << to_string(r.status) << "\", \"cost\": " << buf
+            << ", \"iterations\": " << r.iterations << ", \"binding_branches\": " << list(r.binding_branches)
+            << ", \"binding_angle_limits\": " << list(r.binding_angle) << ", \"gens_at_pmax\": " << list(r.gens_at_pmax)
+            << ", \"gens_at_pmin\": " << list(r.gens_at_pmin) << "}\n";
+    if (!bus || !branch || !gen || !summary) throw InputError("writing CSV files under " + dir.string() + " failed");
+  }
+  double total = 0.0;
+  for (double p : r.gen_pg) total += p;
+  std::printf("dcopf %s: status=%s cost=%.10g $/h generation=%.6f MW solve=%.3f s%s%s\n", net.source.c_str(),
+              to_string(r.status).c_str(), r.cost, total, r.seconds, csv_dir.empty() ? "" : " csv=", csv_dir.c_str());
+  std::printf("gen (row bus pg_mw):");
+  int shown = 0;
+  for (int g = 0; g < net.n_gen(); ++g) {
+    if (!net.gen_in_service[g]) continue;
+    if (shown++ == 40) {
+      std::printf(" ... (all in gen.csv with --csv)");
+      break;
+    }
+    std::printf(" %d:%lld:%.4f", g + 1, static_cast<long long>(net.bus_id[net.gen_bus[g]]), r.gen_pg[g]);
+  }
+  std::printf("\nbinding line limits: %zu", r.binding_branches.size());
+  for (int e : r.binding_branches)
+    std::printf(" row%d(%lld-%lld %.4f/%.4f MW, mu %.6g)", e + 1, static_cast<long long>(net.bus_id[net.br_from[e]]),
+                static_cast<long long>(net.bus_id[net.br_to[e]]), r.flow_mw[e], net.br_rate_a[e],
+                r.flow_mu[e]);
+  std::printf("\nbinding angle-difference limits: %zu", r.binding_angle.size());
+  for (int e : r.binding_angle) std::printf(" row%d", e + 1);
+  std::printf("\ngenerators at Pmax: %zu, at Pmin: %zu\n", r.gens_at_pmax.size(), r.gens_at_pmin.size());
+  return 0;
+}
+
 }  // namespace
 
 int cmd_pf(const std::vector<std::string>& args) {
   po::options_description desc("options");
-  std::string case_path, balance_name, csv_dir;
+  std::string case_path, balance_name, csv_dir, dispatch_name;
   desc.add_options()("case", po::value(&case_path)->required(), "MATPOWER case file (format version 2, .m)")(
       "balance", po::value(&balance_name)->default_value("slack"),
       "slack: the first generator at each island's reference bus takes the mismatch (MATPOWER rundcpf);\n"
       "proportional: every island balanced by the model's supply-scaling rule (model.md section 5)")(
+      "dispatch", po::value(&dispatch_name)->default_value("case"),
+      "case: generator outputs from the file; dcopf: DC optimal power flow (least gencost within Pmin/Pmax,\n"
+      "rateA and angle-difference limits; matches MATPOWER's rundcopf); prints cost and binding limits and with\n"
+      "--csv also writes gen.csv and summary.json (cost, status); bus.csv gains lam_p (LMP, $/MWh)")(
       "csv", po::value(&csv_dir), "write DIR/bus.csv (bus_id,va_deg), DIR/branch.csv (index,f_bus,t_bus,pf_mw; "
                                   "1-based branch row, in-service branches only) and DIR/gen.csv (index,bus,pg_mw)");
   po::variables_map vm;
-  if (!parse_command_line("pf", "--case FILE [--balance slack|proportional] [--csv DIR]",
+  if (!parse_command_line("pf", "--case FILE [--balance slack|proportional] [--dispatch case|dcopf] [--csv DIR]",
                           "DC power flow of the intact network. With --balance slack the flows match MATPOWER's rundcpf.",
                           desc, args, vm))
     return 0;
   const Balance balance = parse_balance(balance_name);
+  const Dispatch dispatch = parse_dispatch(dispatch_name);
   const Network net = load_network(case_path);
   for (const auto& w : net.warnings) std::cerr << "warning: " << w << "\n";
+  if (dispatch == Dispatch::kDcopf) return run_opf(net, csv_dir);
   const PowerFlowResult r = run_dc_power_flow(net, balance);
   if (!csv_dir.empty()) write_csv(net, r, csv_dir);
 

@@ -27,7 +27,11 @@ void add_study_options(po::options_description& desc, StudyOptions& o) {
        "defence plan FILE.csv with columns target,intercept: a struck target survives with that probability")
       ("response", po::value(&o.response)->default_value(o.response),
        "grid response: topology (islands and balancing only), dc (plus DC flows; overloads counted),\n"
-       "cascade (overloaded branches trip until none is left)")
+       "cascade (overloaded branches trip until none is left), opf (per island, least load shed by\n"
+       "re-dispatch within generator and line limits; an LP per sample)")
+      ("dispatch", po::value(&o.dispatch)->default_value(o.dispatch),
+       "base dispatch: dcopf (DC optimal power flow on the case's gencost; falls back to case, with a note,\n"
+       "when the case has no gencost; an infeasible OPF is an error) or case (generator outputs from the file)")
       ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all (trip every overloaded branch) or worst (only the worst)")
       ("tol", po::value(&o.tol)->default_value(o.tol), "overload tolerance: a branch trips above limit * (1 + tol)")
       ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
@@ -61,6 +65,7 @@ std::string study_to_ini(const StudyOptions& o) {
   if (!std::isnan(o.probability)) s << "probability = " << o.probability << "\n";
   if (!o.probabilities.empty()) s << "probabilities = " << o.probabilities << "\n";
   if (!o.defence.empty()) s << "defence = " << o.defence << "\n";
+  s << "dispatch = " << o.dispatch << "\n";
   s << "response = " << o.response << "\n";
   s << "rule = " << o.rule << "\n";
   s << "tol = " << o.tol << "\n";
