@@ -12,9 +12,7 @@ PF_DIR=out/pf118
 scripts/install-deps.sh
 scripts/build.sh build
 
-# The binary is build/sre if the build puts it there, else build/engine/sre.
 SRE=build/sre
-[[ -x "$SRE" ]] || SRE=build/engine/sre
 
 echo
 echo "== sre info: $CASE"
