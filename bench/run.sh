@@ -22,7 +22,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 # The floor: one full solve with the base factor, per case (microseconds).
-"$BENCH" --benchmark_filter='^BM_Kernels_BaseSolve/' --benchmark_min_time=0.2s \
+"$BENCH" --benchmark_filter='^BM_Kernels_BaseSolve/' --benchmark_min_time=0.2 \
   --benchmark_out="$TMP/floor.json" --benchmark_out_format=json >/dev/null 2>&1 || true
 
 # case file | short name | samples for the reference path | samples for the fast path

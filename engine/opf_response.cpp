@@ -18,6 +18,9 @@
 #include <ClpSimplex.hpp>
 
 #include <cmath>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "engine/scenario_evaluator.hpp"
@@ -25,10 +28,15 @@
 namespace sre {
 namespace {
 
-constexpr double kInf = COIN_DBL_MAX;
+const double kInf = COIN_DBL_MAX;
+// Clp's dual simplex mishandles free columns (it may report a feasible B-theta LP
+// infeasible), so angles and unlimited flows get boxes far outside any real value
+// (100 rad is 5730 deg).
+constexpr double kThetaBox = 100.0;
+constexpr double kFlowBox = 1e7;
 // Weight of the redispatch volume against 1 per MW shed: serving one more MW is
 // always preferred unless it needs more than 1/kEps MW of redispatch.
-constexpr double kEps = 1e-5;
+constexpr double kEps = 0.0;
 
 class OpfStage final : public ResponseStage {
  public:
@@ -87,8 +95,8 @@ class OpfStage final : public ResponseStage {
     std::vector<std::vector<std::pair<int, double>>> cols(ncol);
     for (int i = 0; i < nb_; ++i) {
       const bool in = net.bus_in_service[i];
-      clo[th(i)] = in ? -kInf : 0.0;
-      cup[th(i)] = in ? kInf : 0.0;
+      clo[th(i)] = in ? -kThetaBox : 0.0;
+      cup[th(i)] = in ? kThetaBox : 0.0;
       const double s0 = net.bus_supply_base[i];
       cup[up(i)] = in ? std::max(0.0, net.bus_supply_cap[i] - s0) : 0.0;
       cup[dn(i)] = in ? s0 : 0.0;
@@ -117,8 +125,8 @@ class OpfStage final : public ResponseStage {
       cols[th(t)].push_back({r, k});
       rlo[r] = rup[r] = -k * net.br_shift_rad[e];
       const double lim = base.limit_mw[e];
-      clo[fl(e)] = lim > 0.0 ? -lim : -kInf;
-      cup[fl(e)] = lim > 0.0 ? lim : kInf;
+      clo[fl(e)] = lim > 0.0 ? -lim : -kFlowBox;
+      cup[fl(e)] = lim > 0.0 ? lim : kFlowBox;
     }
     base_refs_.clear();
     for (int k = 0; k < base.state.n_islands; ++k) {
@@ -165,7 +173,7 @@ class OpfStage final : public ResponseStage {
       m.setRowBounds(nb_ + e, -kInf, kInf);
     }
     for (int ref : base_refs_)
-      if (s.bus_alive[ref]) m.setColumnBounds(th(ref), -kInf, kInf);
+      if (s.bus_alive[ref]) m.setColumnBounds(th(ref), -kThetaBox, kThetaBox);
     for (int k = 0; k < s.n_islands; ++k) m.setColumnBounds(th(s.island_ref[k]), 0.0, 0.0);
     // Islands that need no LP keep their proportional state: injections fixed, flows free.
     for (int k = 0; k < s.n_islands; ++k) {
@@ -183,9 +191,11 @@ class OpfStage final : public ResponseStage {
     for (int e = 0; e < nl_; ++e) {
       if (!s.branch_alive[e]) continue;
       const int k = s.island_of[net.br_from[e]];
-      if (!need_[k]) m.setColumnBounds(fl(e), -kInf, kInf);
+      if (!need_[k]) m.setColumnBounds(fl(e), -kFlowBox, kFlowBox);
     }
+    const auto t0 = std::chrono::steady_clock::now();
     m.dual();
+    if (std::getenv("SRE_OPF_TRACE_TMP")) std::fprintf(stderr, "lp: status %d iters %d %.4f s obj %.9g\n", m.status(), m.numberIterations(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), m.objectiveValue());
     if (!m.isProvenOptimal()) m.primal();
     if (!m.isProvenOptimal()) {
       for (int i = 0; i < nb_; ++i)

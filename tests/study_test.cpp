@@ -270,7 +270,9 @@ TEST(Study, StatisticsMatchAnIndependentComputationFromTheSavedSamples) {
     }
   for (int t = 0; t < nt; ++t) {
     ASSERT_EQ(s.target_destroyed[t], dcount[t]);
-    if (dcount[t]) EXPECT_NEAR(s.shed_mean_when_destroyed[t], dsum[t] / dcount[t], 1e-6);
+    if (dcount[t]) {
+      EXPECT_NEAR(s.shed_mean_when_destroyed[t], dsum[t] / dcount[t], 1e-6);
+    }
   }
 }
 

@@ -2,12 +2,18 @@
 # --help explains every subcommand; a wrong subcommand or option shows the usage.
 set -euo pipefail
 sre=$1
-"$sre" --help | grep -q "usage: sre SUBCOMMAND"
-for cmd in info pf eval run; do
-  "$sre" $cmd --help | grep -q -- "--case" || { echo "FAIL: sre $cmd --help"; exit 1; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# Capture before grepping: grep -q may close the pipe early (SIGPIPE under pipefail).
+"$sre" --help > "$tmp/top"
+grep -q "usage: sre SUBCOMMAND" "$tmp/top"
+for cmd in info pf eval run rank defend worst merge; do
+  "$sre" $cmd --help > "$tmp/$cmd" || { echo "FAIL: sre $cmd --help exited non-zero"; exit 1; }
+  grep -q -- "--" "$tmp/$cmd" || { echo "FAIL: sre $cmd --help lists no options"; exit 1; }
+  grep -q "$cmd" "$tmp/top" || { echo "FAIL: sre --help does not list $cmd"; exit 1; }
 done
-"$sre" run --help | grep -q "default"
+grep -q "default" "$tmp/run"
 if "$sre" nonsense 2>/dev/null; then echo "FAIL: unknown subcommand accepted"; exit 1; fi
-if "$sre" pf --case x --balanse slack 2>"${TMPDIR:-/tmp}/sre_help_err"; then echo "FAIL: bad option accepted"; exit 1; fi
-grep -q "balanse" "${TMPDIR:-/tmp}/sre_help_err"
+if "$sre" pf --case x --balanse slack 2>"$tmp/err"; then echo "FAIL: bad option accepted"; exit 1; fi
+grep -q "balanse" "$tmp/err"
+grep -q "sre pf --help" "$tmp/err"
 echo "help: ok"
