@@ -28,3 +28,8 @@ echo
 echo "== sre run: uniform k=3 strike study on $CASE (configs/uniform_k3.ini)"
 "$SRE" run --config configs/uniform_k3.ini --samples 50000 --out out/study118.h5
 echo "Monte Carlo results written to $ROOT/out/study118.h5 (layout: docs/results-format.md)"
+
+echo
+echo "== report: figures and an HTML page for the study"
+scripts/report.py out/study118.h5 -o out/report118
+echo "Report written to $ROOT/out/report118/index.html"

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Figures and an HTML page for an `sre run` results file.
 
 usage: scripts/report.py RESULTS.h5 -o DIR [--plan PLAN_STEPS.json]
