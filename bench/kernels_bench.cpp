@@ -7,6 +7,14 @@
 //   BM_Kernels_UnionFind        IslandFinder::find of the same states
 //   BM_Kernels_Balance          IslandBalancer::balance of the same states
 //   BM_Kernels_EvaluateDc       a whole dc sample (outages, islands, balancing, fast flows, overloads)
+//   BM_Kernels_RankWoodbury/<case>/r      FastFlowSolver::solve by the Woodbury path of states with r
+//                                         modifications (r random branch trips, plus the groundings of the
+//                                         islands they cut off), 16 distinct states in turn: cold columns
+//   BM_Kernels_RankWoodburyWarm/<case>/r  the same, alternating one state and that state plus one trip
+//                                         (a cascade step: columns cached, capacitance prefix reused)
+//   BM_Kernels_RankRefactor/<case>/r      the same states by the refactor path (numeric refactorisation of
+//                                         the whole grounded matrix on the intact pattern, then one solve)
+// The fast solver's default rank threshold (engine/fast_flow_solver.cpp) is the crossover of these.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -159,6 +167,95 @@ void BM_EvaluateDc(benchmark::State& st, KCase c) {
   }
 }
 
+// Modifications the fast solver counts for a state built from the intact network by branch
+// trips only: removed branches plus islands holding none of the intact islands' references.
+int trip_rank(const sre::Network& net, const sre::GridState& s, const std::vector<int>& base_refs) {
+  std::vector<char> grounded(s.n_islands, 0);
+  for (int r : base_refs) grounded[s.island_of[r]] = 1;
+  int rank = static_cast<int>(s.removed_branches.size());
+  for (int k = 0; k < s.n_islands; ++k) rank += !grounded[k];
+  (void)net;
+  return rank;
+}
+
+// 16 states with rank r (or r + 1 when the last trip also cut an island off) and, per state,
+// the same state with one more trip.
+struct RankStates {
+  std::vector<sre::GridState> states, plus_one;
+  double mean_rank = 0.0;
+};
+
+const RankStates& rank_states(const KCase& c, int r) {
+  static std::map<std::pair<std::string, int>, std::unique_ptr<RankStates>> cache;
+  auto& slot = cache[{c.name, r}];
+  if (slot) return *slot;
+  const KPrepared& p = kprepared(c);
+  const sre::Network& net = p.net;
+  sre::IslandFinder finder;
+  sre::GridState intact;
+  intact.resize(net);
+  intact.reset_to_intact(net);
+  finder.find(net, intact);
+  std::vector<int> base_refs(intact.island_ref.begin(), intact.island_ref.begin() + intact.n_islands);
+  std::vector<int> branches;
+  for (int e = 0; e < net.n_branch(); ++e)
+    if (net.br_in_service[e]) branches.push_back(e);
+  auto out = std::make_unique<RankStates>();
+  std::mt19937_64 rng(11 + r);
+  auto trip_one = [&](sre::GridState& st) {
+    for (;;) {
+      const int e = branches[rng() % branches.size()];
+      if (st.branch_alive[e]) {
+        st.trip_branch(e);
+        return;
+      }
+    }
+  };
+  for (int q = 0; q < 16; ++q) {
+    sre::GridState st;
+    st.resize(net);
+    st.reset_to_intact(net);
+    int rank = 0;
+    while (rank < r) {
+      trip_one(st);
+      finder.find(net, st);
+      rank = trip_rank(net, st, base_refs);
+    }
+    sre::IslandBalancer::balance(net, st);
+    out->mean_rank += rank / 16.0;
+    sre::GridState st1 = st;
+    trip_one(st1);
+    finder.find(net, st1);
+    sre::IslandBalancer::balance(net, st1);
+    out->states.push_back(std::move(st));
+    out->plus_one.push_back(std::move(st1));
+  }
+  slot = std::move(out);
+  return *slot;
+}
+
+// path 0: Woodbury, cold; 1: Woodbury, warm (alternating a state and the state plus one trip);
+// 2: refactor.
+void BM_Rank(benchmark::State& st, KCase c, int path) {
+  const int r = static_cast<int>(st.range(0));
+  const KPrepared& p = kprepared(c);
+  const RankStates& rs = rank_states(c, r);
+  auto solver = sre::make_fast_flow_solver(p.net, p.shared, path == 2 ? 1 : 2 * r + 8);
+  std::vector<sre::GridState> a = rs.states, b = rs.plus_one;
+  std::size_t q = 0;
+  bool flip = false;
+  for (auto _ : st) {
+    if (path == 1) {
+      solver->solve(p.net, flip ? b[0] : a[0]);
+      flip = !flip;
+    } else {
+      solver->solve(p.net, a[q]);
+      q = (q + 1) % a.size();
+    }
+  }
+  st.counters["rank"] = rs.mean_rank;
+}
+
 [[maybe_unused]] const bool kRegistered = [] {
   for (const KCase& c : kKCases) {
     const std::string n = c.name;
@@ -169,6 +266,11 @@ void BM_EvaluateDc(benchmark::State& st, KCase c) {
     benchmark::RegisterBenchmark(("BM_Kernels_UnionFind/" + n).c_str(), BM_UnionFind, c)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_Balance/" + n).c_str(), BM_Balance, c)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_EvaluateDc/" + n).c_str(), BM_EvaluateDc, c)->Unit(benchmark::kMicrosecond);
+    const char* names[] = {"BM_Kernels_RankWoodbury/", "BM_Kernels_RankWoodburyWarm/", "BM_Kernels_RankRefactor/"};
+    for (int path = 0; path < 3; ++path) {
+      auto* b = benchmark::RegisterBenchmark((names[path] + n).c_str(), BM_Rank, c, path)->Unit(benchmark::kMicrosecond);
+      for (int r : {4, 8, 16, 32, 64, 128, 256}) b->Arg(r);
+    }
   }
   return true;
 }();

@@ -118,7 +118,8 @@ struct OpfLp {
 // Columns: theta (nb), Pg of in-service gens. Rows: bus balances (nb), flow limits,
 // angle limits. `elastic`: flow and angle rows get violation columns of cost 1 and
 // the generators cost nothing (feasibility diagnosis).
-void build_opf(const Network& net, const GridState& s, const std::vector<Poly>& cost, bool elastic, OpfLp& lp) {
+void build_opf(const Network& net, const GridState& s, const std::vector<Poly>& cost, bool elastic, OpfLp& lp,
+               double theta_box = kThetaBox) {
   const int nb = net.n_bus(), nl = net.n_branch(), ng = net.n_gen();
   lp.gen_col.assign(ng, -1);
   lp.flow_row.assign(nl, -1);
@@ -150,8 +151,8 @@ void build_opf(const Network& net, const GridState& s, const std::vector<Poly>& 
   std::vector<std::vector<std::pair<int, double>>> cols(ncol);
   // theta: free, fixed at each island's reference (its Va from the file)
   for (int i = 0; i < nb; ++i) {
-    clo[i] = -kThetaBox;
-    cup[i] = kThetaBox;
+    clo[i] = -theta_box;
+    cup[i] = theta_box;
     if (!net.bus_in_service[i]) clo[i] = cup[i] = 0.0;
   }
   for (int k = 0; k < s.n_islands; ++k) {
@@ -331,6 +332,23 @@ std::string diagnose(const Network& net, const GridState& s, const std::vector<P
   return msg.str();
 }
 
+// Frank-Wolfe gap of a QP solution in `lp` (see solve_dc_opf); +inf when the LP fails.
+double frank_wolfe_gap(const Network& net, const GridState& s, const std::vector<Poly>& cost, const OpfLp& qp) {
+  const double* x = qp.model.primalColumnSolution();
+  std::vector<Poly> lin(cost.size());
+  for (int g = 0; g < net.n_gen(); ++g)
+    if (qp.gen_col[g] >= 0) lin[g].c1 = cost[g].c1 + 2.0 * cost[g].c2 * x[qp.gen_col[g]];
+  OpfLp lp;
+  build_opf(net, s, lin, false, lp);
+  lp.model.initialSolve();
+  if (!lp.model.isProvenOptimal()) return kInf;
+  const double* y = lp.model.primalColumnSolution();
+  double gap = 0.0;
+  for (int g = 0; g < net.n_gen(); ++g)
+    if (qp.gen_col[g] >= 0) gap += lin[g].c1 * (x[qp.gen_col[g]] - y[lp.gen_col[g]]);
+  return gap;
+}
+
 }  // namespace
 
 DispatchResult solve_dc_opf(const Network& net) {
@@ -349,19 +367,33 @@ DispatchResult solve_dc_opf(const Network& net) {
   IslandFinder finder;
   finder.find(net, s);
 
+  bool qp = false;
+  for (int g = 0; g < net.n_gen(); ++g) qp = qp || (net.gen_in_service[g] && cost[g].c2 != 0.0);
   OpfLp lp;
-  build_opf(net, s, cost, false, lp);
-  const bool qp = lp.model.objectiveAsObject()->type() != 1;
-  if (qp) {
-    lp.model.primal();  // Clp's QP path (reduced-gradient primal)
-  } else {
+  double qp_gap = 0.0;
+  if (!qp) {
+    build_opf(net, s, cost, false, lp);
     lp.model.initialSolve();  // presolve, then simplex: 3-4x faster here than plain dual or primal
-  }
-  if (!lp.model.isProvenOptimal()) {
-    if (qp) {
-      lp.model.barrier(true);
-    } else {
+    if (!lp.model.isProvenOptimal()) lp.model.primal();
+  } else {
+    // Clp's QP simplex (reduced-gradient primal) can stop at a non-optimal point and call
+    // it optimal (seen on pglib_opf_case2000_goc with boxed angles), so every QP result is
+    // checked by its Frank-Wolfe gap: g = grad f(x)'(x - y), y minimising grad f(x)'y over
+    // the same constraints (an LP), bounds f(x) - f* from above. Free angles first (right
+    // on every shared case), then boxed ones.
+    for (const double box : {kInf, kThetaBox}) {
+      build_opf(net, s, cost, false, lp, box);
       lp.model.primal();
+      if (!lp.model.isProvenOptimal()) break;
+      qp_gap = frank_wolfe_gap(net, s, cost, lp);
+      if (qp_gap <= 1e-8 * std::max(1.0, std::abs(lp.model.objectiveValue()))) break;
+      lp = OpfLp{};
+    }
+    if (lp.gen_col.empty()) {
+      r.status = DispatchResult::Status::kFailed;
+      r.message = "DC OPF: Clp's QP solver did not reach a verified optimum (Frank-Wolfe gap " + fmt(qp_gap) +
+                  " $/h); try --dispatch case";
+      return r;
     }
   }
   r.iterations = lp.model.numberIterations();

@@ -9,14 +9,21 @@
 //    reference bus: u = e_ref, c = g. With balanced injections the grounding carries
 //    no current, so one solve gives every island's angles; dead islands get a zero
 //    right-hand side (zero angles and flows), as do destroyed buses.
-// Angles are then re-referenced to 0 at each island's reference. Scenarios with more
-// modifications than max_rank fall back to the reference path (per-island refactor).
+// Angles are then re-referenced to 0 at each island's reference.
+// Scenarios with more modifications than max_rank take the refactor path instead: the
+// same grounded matrix (alive branches plus the same groundings, in factor order, on
+// the intact matrix's pattern: removed branches contribute zeros, groundings land on
+// existing diagonal entries) is assembled from scratch and refactorised numerically
+// with the symbolic analysis done once per thread (kernels/refactor_ldlt.hpp), then
+// solved once with the same right-hand side. Only if that fails (a zero pivot) does
+// the scenario go to the reference path (per-island analysis and factorisation).
 #include <algorithm>
 #include <cmath>
 
 #include "engine/flow_solver.hpp"
 #include "engine/island_finder.hpp"
 #include "kernels/base_factor.hpp"
+#include "kernels/refactor_ldlt.hpp"
 #include "kernels/woodbury_update.hpp"
 
 namespace sre {
@@ -29,7 +36,19 @@ struct FastFlowShared {
   std::vector<int> shifters;    // in-service branches with a phase shift
   double ground = 1.0;          // grounding weight g (per unit)
   kernels::BaseFactor factor;
+  // Refactor path: the intact matrix's upper triangle in factor order (the pattern, with
+  // an explicit diagonal entry at every position), and where each branch's terms and each
+  // position's diagonal live in its value array (-1: none).
+  kernels::SparseMatrix upper;
+  std::vector<int> br_val_f, br_val_t, br_val_ft;  // per branch: (f,f), (t,t), (f,t) entries
+  std::vector<int> diag_val;                       // per factor position
+  int default_max_rank = 0;
 };
+
+namespace {
+// Rank above which the refactor path is cheaper than the Woodbury path (see below).
+int default_max_rank(const kernels::BaseFactor& f);
+}  // namespace
 
 std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net) {
   auto sh = std::make_shared<FastFlowShared>();
@@ -76,18 +95,71 @@ std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net) 
       sh->pos_of_bus[i] = sh->factor.perm()[var[i]];
       sh->bus_of_pos[sh->pos_of_bus[i]] = i;
     }
+  // Refactor pattern: upper triangle in factor order.
+  {
+    std::vector<kernels::Triplet> up;
+    up.reserve(trip.size() / 2 + n);
+    for (int p = 0; p < n; ++p) up.emplace_back(p, p, 0.0);
+    for (int e = 0; e < net.n_branch(); ++e) {
+      if (!net.br_in_service[e]) continue;
+      const int pf = sh->pos_of_bus[net.br_from[e]], pt = sh->pos_of_bus[net.br_to[e]];
+      if (pf >= 0 && pt >= 0) up.emplace_back(std::min(pf, pt), std::max(pf, pt), 0.0);
+    }
+    sh->upper.resize(n, n);
+    sh->upper.setFromTriplets(up.begin(), up.end());
+    sh->upper.makeCompressed();
+    const int* cp = sh->upper.outerIndexPtr();
+    const int* ri = sh->upper.innerIndexPtr();
+    auto at = [&](int r, int c) {
+      const int* b = ri + cp[c];
+      const int* e = ri + cp[c + 1];
+      const int* q = std::lower_bound(b, e, r);
+      return q != e && *q == r ? static_cast<int>(q - ri) : -1;
+    };
+    sh->diag_val.resize(n);
+    for (int p = 0; p < n; ++p) sh->diag_val[p] = at(p, p);
+    const int nl = net.n_branch();
+    sh->br_val_f.assign(nl, -1);
+    sh->br_val_t.assign(nl, -1);
+    sh->br_val_ft.assign(nl, -1);
+    for (int e = 0; e < nl; ++e) {
+      if (!net.br_in_service[e]) continue;
+      const int pf = sh->pos_of_bus[net.br_from[e]], pt = sh->pos_of_bus[net.br_to[e]];
+      if (pf >= 0) sh->br_val_f[e] = sh->diag_val[pf];
+      if (pt >= 0) sh->br_val_t[e] = sh->diag_val[pt];
+      if (pf >= 0 && pt >= 0) sh->br_val_ft[e] = at(std::min(pf, pt), std::max(pf, pt));
+      if (pf >= 0 && pf == pt) sh->br_val_f[e] = sh->br_val_t[e] = sh->br_val_ft[e] = -1;  // contributes 0
+    }
+  }
+  sh->default_max_rank = default_max_rank(sh->factor);
   return sh;
 }
 
 namespace {
 
-constexpr int kDefaultMaxRank = 96;
+// Default rank threshold: above it the refactor path is cheaper. Measured with sre_bench
+// (BM_Kernels_Rank*, microseconds per solve; "cold": 16 distinct states in turn, "warm":
+// a state and the same state plus one trip, as in a cascade step; refactor is flat in r):
+//   case (nnz L)          r:   16    32    64   128   256 | refactor | crossover
+//   case1354 (2792)    cold    23    39   101   417     - |   ~55    | ~40 (warm ~52)
+//                      warm    20    28    74   262     - |          |
+//   case2383wp_k (6417)cold    60    96   251  1046  5758 |  ~116    | ~37 (warm ~66)
+//                      warm    39    50   104   422  2459 |          |
+//   case9241pegase     cold   310   380   518  1315  5771 |  ~1150   | ~115 (warm ~130)
+//     (28768)          warm   199   252   402  1081  5546 |          |
+// The Woodbury cost grows like r^2 * (column length) + r^3 (capacitance build and LU), the
+// refactor cost with the factor's size; 0.7 * sqrt(nnz L), at least 40, fits the crossovers
+// (40, 56, 119).
+int default_max_rank(const kernels::BaseFactor& f) {
+  const int r = static_cast<int>(std::lround(0.7 * std::sqrt(static_cast<double>(f.nnz_l()))));
+  return std::clamp(r, 40, 256);
+}
 
 class FastFlowSolver final : public FlowSolver {
  public:
   FastFlowSolver(const Network& net, std::shared_ptr<const FastFlowShared> shared, int max_rank)
       : sh_(std::move(shared)), fallback_(make_reference_flow_solver(net)) {
-    max_rank_ = max_rank > 0 ? max_rank : kDefaultMaxRank;
+    max_rank_ = max_rank > 0 ? max_rank : sh_->default_max_rank;
     const int nb = net.n_bus();
     const int h = std::max(1, sh_->factor.etree_height());
     // Pool: room for a few scenarios' worth of columns (cascade steps reuse them).
@@ -100,6 +172,7 @@ class FastFlowSolver final : public FlowSolver {
     slots_.reserve(max_rank_);
     island_grounded_.assign(nb + 1, 0);
     x_.assign(sh_->n_var, 0.0);
+    refactor_.analyze(sh_->upper);
     bus_slot_seen_.assign(nb, 0);
     seen_list_.reserve(nb);
   }
@@ -111,6 +184,7 @@ class FastFlowSolver final : public FlowSolver {
       fallback_->solve(net, s);
     }
   }
+
 
  private:
   void clear_cache() {
@@ -148,7 +222,6 @@ class FastFlowSolver final : public FlowSolver {
 
   bool solve_fast(const Network& net, GridState& s) {
     const FastFlowShared& sh = *sh_;
-    const int nb = net.n_bus();
     // Count the modifications first (rank check before any work).
     int n_dead_var = 0;
     std::fill(island_grounded_.begin(), island_grounded_.begin() + s.n_islands, 0);
@@ -166,8 +239,31 @@ class FastFlowSolver final : public FlowSolver {
     int n_branch_mods = 0;
     for (int e : s.removed_branches) n_branch_mods += s.bus_alive[net.br_from[e]] || s.bus_alive[net.br_to[e]];
     const int rank = n_branch_mods + n_dead_var + n_island_grounds;
-    if (rank > max_rank_) return false;
-    if (!wb_.fits(rank, 2)) clear_cache();
+    bool low_rank = rank <= max_rank_;
+    if (low_rank) {
+      if (!wb_.fits(rank, 2)) clear_cache();
+      low_rank = set_active_slots(net, s);
+    }
+    if (!low_rank && !refactor(net, s)) return false;
+    ++(low_rank ? n_woodbury_ : n_refactor_);
+
+    build_rhs(net, s);
+    if (low_rank) {
+      const kernels::BaseFactor& f = sh.factor;
+      f.forward(x_.data());
+      wb_.apply(x_.data());
+      f.scale_d(x_.data());
+      f.backward(x_.data());
+    } else {
+      refactor_.solve(x_.data());
+    }
+    finish(net, s);
+    return true;
+  }
+
+  // The active Woodbury columns for this state; false when M is numerically singular.
+  bool set_active_slots(const Network& net, const GridState& s) {
+    const FastFlowShared& sh = *sh_;
 
     // Order: destroyed buses, removed branches (in removal order), island groundings;
     // a cascade step then shares the longest prefix with the previous solve.
@@ -188,8 +284,38 @@ class FastFlowSolver final : public FlowSolver {
         const int r = s.island_ref[k];
         if (sh.pos_of_bus[r] >= 0) slots_.push_back(bus_slot(r));
       }
-    if (!wb_.set_active(slots_.data(), static_cast<int>(slots_.size()))) return false;
+    return wb_.set_active(slots_.data(), static_cast<int>(slots_.size()));
+  }
 
+  // Assemble the grounded matrix of this state from scratch (alive branches, then
+  // groundings) and refactorise it numerically. False on a zero pivot.
+  bool refactor(const Network& net, const GridState& s) {
+    const FastFlowShared& sh = *sh_;
+    double* v = refactor_.values();
+    std::fill(v, v + refactor_.nnz(), 0.0);
+    const int nl = net.n_branch();
+    for (int e = 0; e < nl; ++e) {
+      if (!s.branch_alive[e]) continue;
+      const double b = net.br_b[e];
+      if (sh.br_val_f[e] >= 0) v[sh.br_val_f[e]] += b;
+      if (sh.br_val_t[e] >= 0) v[sh.br_val_t[e]] += b;
+      if (sh.br_val_ft[e] >= 0) v[sh.br_val_ft[e]] -= b;
+    }
+    // Destroyed variable buses.
+    for (int p = 0; p < sh.n_var; ++p)
+      if (!s.bus_alive[sh.bus_of_pos[p]]) v[sh.diag_val[p]] += sh.ground;
+    // Islands without a base reference, at their reference bus.
+    for (int k = 0; k < s.n_islands; ++k)
+      if (!island_grounded_[k]) {
+        const int p = sh.pos_of_bus[s.island_ref[k]];
+        if (p >= 0) v[sh.diag_val[p]] += sh.ground;
+      }
+    return refactor_.factorize();
+  }
+
+  void build_rhs(const Network& net, const GridState& s) {
+    const FastFlowShared& sh = *sh_;
+    const int nb = net.n_bus();
     // Right-hand side in factor order: injections and phase-shifter terms of live islands.
     std::fill(x_.begin(), x_.end(), 0.0);
     const double inv_base = 1.0 / net.base_mva;
@@ -208,12 +334,11 @@ class FastFlowSolver final : public FlowSolver {
       if (pf >= 0) x_[pf] += si;
       if (pt >= 0) x_[pt] -= si;
     }
-    const kernels::BaseFactor& f = sh.factor;
-    f.forward(x_.data());
-    wb_.apply(x_.data());
-    f.scale_d(x_.data());
-    f.backward(x_.data());
+  }
 
+  void finish(const Network& net, GridState& s) {
+    const FastFlowShared& sh = *sh_;
+    const int nb = net.n_bus();
     for (int i = 0; i < nb; ++i) {
       const int p = sh.pos_of_bus[i];
       s.theta_rad[i] = p >= 0 && s.bus_alive[i] ? x_[p] : 0.0;
@@ -231,7 +356,6 @@ class FastFlowSolver final : public FlowSolver {
       s.theta_rad[s.island_ref[k]] = 0.0;
     }
     flows_from_angles(net, s);
-    return true;
   }
 
   bool seen(int i) {
@@ -247,13 +371,14 @@ class FastFlowSolver final : public FlowSolver {
 
   std::shared_ptr<const FastFlowShared> sh_;
   std::unique_ptr<FlowSolver> fallback_;
-  int max_rank_ = kDefaultMaxRank;
+  int max_rank_ = 0;
+  kernels::RefactorLdlt refactor_;
   kernels::WoodburyUpdate wb_;
   std::vector<int> branch_slot_, bus_slot_, slotted_branches_, slotted_buses_, slots_;
   std::vector<std::uint8_t> island_grounded_, bus_slot_seen_;
   std::vector<int> seen_list_;
   std::vector<double> x_;
-  long calls_ = 0, fallbacks_ = 0;
+  long calls_ = 0, fallbacks_ = 0, n_woodbury_ = 0, n_refactor_ = 0;
 };
 
 }  // namespace

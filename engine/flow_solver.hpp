@@ -32,7 +32,8 @@ std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net);
 // The base factor inside (benchmarks, tests).
 const kernels::BaseFactor& fast_flow_factor(const FastFlowShared& shared);
 // One per thread. `shared` null: factorise here. max_rank: modifications (removed branches
-// plus groundings) above which a scenario falls back to the reference path; <= 0: default.
+// plus groundings) above which a scenario is solved by a numeric refactorisation of the whole
+// matrix on the base pattern instead of a low-rank update; <= 0: the measured default.
 std::unique_ptr<FlowSolver> make_fast_flow_solver(const Network& net, std::shared_ptr<const FastFlowShared> shared = nullptr,
                                                   int max_rank = 0);
 

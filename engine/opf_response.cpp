@@ -12,15 +12,14 @@
 //            l_i in [0, max(d_i, 0)] (served demand);
 //   rows     bus balance  sum_out f - sum_in f - up_i + dn_i + l_i = S0_i,
 //            flow         f_e - K_e (theta_f - theta_t) = -K_e phi_e (K_e = baseMVA b_e);
-//   objective  minimise  sum_i -l_i + eps * sum_i (up_i + dn_i)   (shed = const - sum l).
+//   objective  lexicographic: first minimise shed (maximise sum l), then, with sum l held
+//              at that optimum, minimise the redispatch sum_i (up_i + dn_i).
 // Supplies are aggregated per bus (model section 5): the generators at one bus are
 // interchangeable here because Pmin is taken as 0 and costs play no part.
 #include <ClpSimplex.hpp>
 
+#include <algorithm>
 #include <cmath>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 
 #include "engine/scenario_evaluator.hpp"
@@ -34,10 +33,6 @@ const double kInf = COIN_DBL_MAX;
 // (100 rad is 5730 deg).
 constexpr double kThetaBox = 100.0;
 constexpr double kFlowBox = 1e7;
-// Weight of the redispatch volume against 1 per MW shed: serving one more MW is
-// always preferred unless it needs more than 1/kEps MW of redispatch.
-constexpr double kEps = 0.0;
-
 class OpfStage final : public ResponseStage {
  public:
   void respond(EvalContext& ctx, SampleOutcome& out) override {
@@ -50,10 +45,12 @@ class OpfStage final : public ResponseStage {
     out.n_overloaded_first = static_cast<int>(ctx.overloaded.size());
     out.n_tripped = 0;
 
+    // Only islands with an overloaded branch need the LP. An island short of supply
+    // (D > C) but within limits is already optimal under section 5: its shed D - C is a
+    // lower bound, and reaching it needs every supply at its cap, so the redispatch is
+    // the same too (the LP could only move the shed between buses).
     need_.assign(s.n_islands, 0);
     bool any = false;
-    for (int k = 0; k < s.n_islands; ++k)
-      if (s.island_kind[k] == IslandKind::kLive && s.island_shed[k] > 0.0) need_[k] = any = true;
     for (int e : ctx.overloaded) {
       const int k = s.island_of[net.br_from[e]];
       if (k >= 0 && s.island_kind[k] == IslandKind::kLive) need_[k] = any = true;
@@ -90,7 +87,8 @@ class OpfStage final : public ResponseStage {
     const Network& net = *base.net;
     nb_ = net.n_bus();
     nl_ = net.n_branch();
-    const int ncol = 4 * nb_ + nl_, nrow = nb_ + nl_;
+    const int ncol = 4 * nb_ + nl_, nrow = nb_ + nl_ + 1;
+    served_row_ = nb_ + nl_;  // sum of served demand: free in phase 1, held in phase 2
     std::vector<double> clo(ncol, 0.0), cup(ncol, 0.0), obj(ncol, 0.0), rlo(nrow, 0.0), rup(nrow, 0.0);
     std::vector<std::vector<std::pair<int, double>>> cols(ncol);
     for (int i = 0; i < nb_; ++i) {
@@ -101,11 +99,11 @@ class OpfStage final : public ResponseStage {
       cup[up(i)] = in ? std::max(0.0, net.bus_supply_cap[i] - s0) : 0.0;
       cup[dn(i)] = in ? s0 : 0.0;
       cup[sv(i)] = in ? net.bus_demand_pos[i] : 0.0;
-      obj[up(i)] = obj[dn(i)] = kEps;
       obj[sv(i)] = -1.0;
       cols[up(i)].push_back({i, -1.0});
       cols[dn(i)].push_back({i, 1.0});
       cols[sv(i)].push_back({i, 1.0});
+      cols[sv(i)].push_back({served_row_, 1.0});
       rlo[i] = rup[i] = in ? s0 : 0.0;
       if (!in) clo[dn(i)] = 0.0;
     }
@@ -128,6 +126,8 @@ class OpfStage final : public ResponseStage {
       clo[fl(e)] = lim > 0.0 ? -lim : -kFlowBox;
       cup[fl(e)] = lim > 0.0 ? lim : kFlowBox;
     }
+    rlo[served_row_] = -kInf;
+    rup[served_row_] = kInf;
     base_refs_.clear();
     for (int k = 0; k < base.state.n_islands; ++k) {
       const int ref = base.state.island_ref[k];
@@ -148,8 +148,8 @@ class OpfStage final : public ResponseStage {
     base_->setLogLevel(0);
     base_->loadProblem(ncol, nrow, start.data(), index.data(), value.data(), clo.data(), cup.data(), obj.data(),
                        rlo.data(), rup.data());
-    base_->dual();
-    if (!base_->isProvenOptimal()) base_->primal();
+    base_->primal();
+    if (!base_->isProvenOptimal()) base_->dual();
     base_ok_ = base_->isProvenOptimal();
     return base_ok_;
   }
@@ -175,34 +175,24 @@ class OpfStage final : public ResponseStage {
     for (int ref : base_refs_)
       if (s.bus_alive[ref]) m.setColumnBounds(th(ref), -kThetaBox, kThetaBox);
     for (int k = 0; k < s.n_islands; ++k) m.setColumnBounds(th(s.island_ref[k]), 0.0, 0.0);
-    // Islands that need no LP keep their proportional state: injections fixed, flows free.
-    for (int k = 0; k < s.n_islands; ++k) {
-      if (need_[k]) continue;
-      const double ratio = s.island_served_ratio[k];
-      for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
-        const int i = s.island_buses[p];
-        const double served = net.bus_demand_pos[i] * ratio;
-        const double delta = s.injection_mw[i] + served - net.bus_supply_base[i];
-        m.setColumnBounds(sv(i), served, served);
-        m.setColumnBounds(up(i), std::max(delta, 0.0), std::max(delta, 0.0));
-        m.setColumnBounds(dn(i), std::max(-delta, 0.0), std::max(-delta, 0.0));
-      }
-    }
-    for (int e = 0; e < nl_; ++e) {
-      if (!s.branch_alive[e]) continue;
-      const int k = s.island_of[net.br_from[e]];
-      if (!need_[k]) m.setColumnBounds(fl(e), -kFlowBox, kFlowBox);
-    }
-    const auto t0 = std::chrono::steady_clock::now();
-    m.dual();
-    if (std::getenv("SRE_OPF_TRACE_TMP")) std::fprintf(stderr, "lp: status %d iters %d %.4f s obj %.9g\n", m.status(), m.numberIterations(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), m.objectiveValue());
-    if (!m.isProvenOptimal()) m.primal();
-    if (!m.isProvenOptimal()) {
-      for (int i = 0; i < nb_; ++i)
-        if (s.bus_alive[i]) served_[i] = net.bus_demand_pos[i] * s.island_served_ratio[s.island_of[i]];
-      return false;
-    }
-    const double* x = m.primalColumnSolution();
+    // Islands that need no LP stay in the LP as they are (their values are not read: they keep
+    // the proportional state); the objective is separable, so they do not affect the others.
+    // Phase 1: least shed. Primal simplex from the intact network's basis takes tens of
+    // pivots where dual simplex takes thousands (measured on pglib_opf_case2383wp_k).
+    m.primal();
+    if (!m.isProvenOptimal()) m.dual();
+    if (!m.isProvenOptimal()) return fail(ctx);
+    const int ncol = m.numberColumns();
+    x_.assign(m.primalColumnSolution(), m.primalColumnSolution() + ncol);
+    // Phase 2: least redispatch among the least-shed points (lexicographic): total served
+    // held at its optimum, up to round-off.
+    double total = 0.0;
+    for (int i = 0; i < nb_; ++i) total += x_[sv(i)];
+    m.setRowBounds(served_row_, total - 1e-9, kInf);
+    set_phase2_objective(m);
+    m.primal();
+    if (m.isProvenOptimal()) x_.assign(m.primalColumnSolution(), m.primalColumnSolution() + ncol);
+    const double* x = x_.data();
     double shed = s.destroyed_demand;
     for (int k = 0; k < s.n_islands; ++k) {
       const int begin = s.island_offset[k], end = s.island_offset[k + 1];
@@ -233,7 +223,27 @@ class OpfStage final : public ResponseStage {
     return true;
   }
 
+  void set_phase2_objective(ClpSimplex& m) const {
+    for (int i = 0; i < nb_; ++i) {
+      m.setObjectiveCoefficient(sv(i), 0.0);
+      m.setObjectiveCoefficient(up(i), 1.0);
+      m.setObjectiveCoefficient(dn(i), 1.0);
+    }
+  }
+
+  bool fail(EvalContext& ctx) {
+    const Network& net = *ctx.base.net;
+    const GridState& s = ctx.state;
+    for (int i = 0; i < nb_; ++i)
+      if (s.bus_alive[i]) served_[i] = net.bus_demand_pos[i] * s.island_served_ratio[s.island_of[i]];
+    ++failures_;
+    return false;
+  }
+
   const BaseCase* built_for_ = nullptr;
+  std::vector<double> x_;
+  int served_row_ = 0;
+  long failures_ = 0;
   bool base_ok_ = false;
   std::unique_ptr<ClpSimplex> base_;
   int nb_ = 0, nl_ = 0;

@@ -137,7 +137,13 @@ TEST(FastSolver, Case30) { run_case("pglib_opf_case30_ieee", 1500, 30); }
 TEST(FastSolver, Case118) { run_case("pglib_opf_case118_ieee", 750, 30); }
 TEST(FastSolver, Case300NegativeXAndPhaseShifter) { run_case("pglib_opf_case300_ieee", 400, 30); }
 TEST(FastSolver, Case1354) { run_case("pglib_opf_case1354_pegase", 30, 30); }
-// A low rank threshold: most scenarios take the fall-back (reference refactor) path.
+// Threshold 1: every scenario takes the refactor path (numeric refactorisation of the whole
+// grounded matrix on the intact pattern).
+TEST(FastSolver, RefactorPathOnly) {
+  run_case("pglib_opf_case118_ieee", 150, 30, 1);
+  run_case("pglib_opf_case300_ieee", 150, 30, 1);
+}
+// A low rank threshold: most scenarios take the refactor path.
 TEST(FastSolver, RankFallback) {
   run_case("pglib_opf_case118_ieee", 150, 30, 4);
   run_case("pglib_opf_case300_ieee", 150, 30, 12);
