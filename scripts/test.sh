@@ -17,6 +17,7 @@ if [[ "${SRE_SANITIZE:-0}" == "1" ]]; then
   # Fail loudly on the first report; keep caller overrides.
   export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp}
 else
   BUILD_DIR=build
   scripts/build.sh "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DSRE_BUILD_TESTS=ON
