@@ -267,6 +267,7 @@ void visit_tally_fields(T& t, Visitor& v) {
   v("loading_n", t.loading_n);
   v("loading_sum", t.loading_sum);
   v("loading_max", t.loading_max);
+  v("redispatch_sum", t.redispatch_sum);
   v("exceed_count", t.exceed_count);
   v("histogram", t.histogram);
   v("bin_count", t.bin_count);
@@ -488,6 +489,7 @@ void write_summary(hid_t file, const Summary& s) {
   write_scalar(file, "/summary/means/cap_hit_probability", s.cap_hit_probability);
   write_scalar(file, "/summary/means/max_loading_first", s.max_loading_first_mean);
   write_scalar(file, "/summary/means/max_loading_first_max", s.max_loading_first_max);
+  write_scalar(file, "/summary/means/redispatch_mw", s.redispatch_mean_mw);
 
   make_group(file, "/convergence");
   write_array(file, "/convergence/samples", s.convergence_samples);
@@ -534,6 +536,7 @@ void write_samples(hid_t file, const SavedSamples& s) {
   put("shed_mw", s.shed_mw);
   put("shed_fraction", s.shed_fraction);
   put("max_loading_first", s.max_loading_first);
+  put("redispatch_mw", s.redispatch_mw);
   put("n_islands", s.n_islands);
   put("n_dead_islands", s.n_dead_islands);
   put("n_struck", s.n_struck);

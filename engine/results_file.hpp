@@ -41,7 +41,7 @@ struct RunMetadata {
 // Per-sample records (only with --save-samples), in sample order.
 struct SavedSamples {
   std::vector<std::uint64_t> index;
-  std::vector<double> shed_mw, shed_fraction, max_loading_first;
+  std::vector<double> shed_mw, shed_fraction, max_loading_first, redispatch_mw;
   std::vector<std::int32_t> n_islands, n_dead_islands, n_struck, n_destroyed, n_intercepted, n_overloaded_first,
       n_tripped, cascade_steps;
   std::vector<std::uint8_t> cap_hit;

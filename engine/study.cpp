@@ -156,6 +156,7 @@ void record(SavedSamples& s, std::uint64_t index, const SampleOutcome& o, const 
   s.shed_mw.push_back(o.shed_mw);
   s.shed_fraction.push_back(o.shed_fraction);
   s.max_loading_first.push_back(o.max_loading_first);
+  s.redispatch_mw.push_back(o.redispatch_mw);
   s.n_islands.push_back(o.n_islands);
   s.n_dead_islands.push_back(o.n_dead_islands);
   s.n_struck.push_back(o.n_struck);
@@ -177,6 +178,7 @@ void append(SavedSamples& to, const SavedSamples& from) {
   cat(to.shed_mw, from.shed_mw);
   cat(to.shed_fraction, from.shed_fraction);
   cat(to.max_loading_first, from.max_loading_first);
+  cat(to.redispatch_mw, from.redispatch_mw);
   cat(to.n_islands, from.n_islands);
   cat(to.n_dead_islands, from.n_dead_islands);
   cat(to.n_struck, from.n_struck);

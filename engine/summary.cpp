@@ -111,6 +111,7 @@ Summary summarize(const Tally& t, const std::vector<double>& bus_demand_pos) {
   s.cap_hit_probability = ratio(t.cap_hits, n);
   s.max_loading_first_mean = t.loading_n ? static_cast<double>(static_cast<long double>(t.loading_sum) / Tally::kShedScale / t.loading_n) : kNaN;
   s.max_loading_first_max = t.loading_n ? Tally::from_fixed(t.loading_max) : kNaN;
+  s.redispatch_mean_mw = n ? static_cast<double>(static_cast<long double>(t.redispatch_sum) / Tally::kShedScale / n) : kNaN;
 
   const int nt = t.shape.n_targets;
   s.target_struck = t.target_struck;

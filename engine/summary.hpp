@@ -25,6 +25,7 @@ struct Summary {
   double islands_mean = 0, dead_islands_mean = 0, struck_mean = 0, destroyed_mean = 0, intercepted_mean = 0;
   double overloaded_first_mean = 0, tripped_mean = 0, cascade_steps_mean = 0, cap_hit_probability = 0;
   double max_loading_first_mean = 0, max_loading_first_max = 0;  // NaN under topology
+  double redispatch_mean_mw = 0;  // generation moved away from the base state (opf response; 0 otherwise)
 
   // Per target.
   std::vector<std::int64_t> target_struck, target_destroyed;

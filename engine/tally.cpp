@@ -56,6 +56,7 @@ void Tally::add(std::uint64_t index, const SampleOutcome& o, const SampleDetail&
   tripped_sum += o.n_tripped;
   steps_sum += o.cascade_steps;
   cap_hits += o.cap_hit;
+  redispatch_sum += to_fixed(o.redispatch_mw);
   if (!std::isnan(o.max_loading_first)) {
     const std::int64_t l = to_fixed(o.max_loading_first);
     ++loading_n;
@@ -133,6 +134,7 @@ void Tally::merge(const Tally& o) {
   loading_n += o.loading_n;
   loading_sum += o.loading_sum;
   loading_max = std::max(loading_max, o.loading_max);
+  redispatch_sum += o.redispatch_sum;
   for (std::size_t j = 0; j < exceed_count.size(); ++j) exceed_count[j] += o.exceed_count[j];
   add_into(histogram, o.histogram);
   add_into(bin_count, o.bin_count);

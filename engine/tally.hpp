@@ -55,6 +55,7 @@ struct Tally {
   std::int64_t loading_n = 0;  // samples with a flow solve
   i128 loading_sum = 0;        // max loading ratio, fixed point 2^24
   std::int64_t loading_max = INT64_MIN;
+  i128 redispatch_sum = 0;     // redispatch volume (opf response), fixed point 2^24 MW
   std::array<std::int64_t, 5> exceed_count{};
   std::vector<std::int64_t> histogram;  // kHistogramBins
 

@@ -13,7 +13,7 @@ void visit(T& t, V& v) {
   v(t.n); v(t.shed_sum); v(t.shed_sumsq); v(t.shed_min); v(t.shed_max);
   v(t.islands_sum); v(t.dead_islands_sum); v(t.struck_sum); v(t.destroyed_sum); v(t.intercepted_sum);
   v(t.overloaded_first_sum); v(t.tripped_sum); v(t.steps_sum); v(t.cap_hits);
-  v(t.loading_n); v(t.loading_sum); v(t.loading_max);
+  v(t.loading_n); v(t.loading_sum); v(t.loading_max); v(t.redispatch_sum);
   v(t.exceed_count); v(t.histogram);
   v(t.bin_count); v(t.bin_min); v(t.bin_max); v(t.bin_sum);
   v(t.target_struck); v(t.target_destroyed); v(t.target_shed_sum); v(t.target_shed_sumsq);

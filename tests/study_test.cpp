@@ -325,3 +325,21 @@ TEST(Study, BadOptionsAreRefusedBeforeSampling) {
 
 }  // namespace
 }  // namespace sre
+
+namespace sre {
+namespace {
+
+TEST(Study, RedispatchVolumeIsTalliedAndSaved) {
+  StudyOptions o = options("pglib_opf_case118_ieee", "uniform", 3, 300);
+  o.response = "opf";
+  const Study study(o);
+  const RunOutput run = run_samples(study, 0, 300, 2, true, nullptr, nullptr);
+  const Summary s = summarize(run.tally, study.network().bus_demand_pos);
+  double sum = 0.0;
+  for (double r : run.samples.redispatch_mw) sum += r;
+  EXPECT_GT(sum, 0.0);  // case118 overloads often after three strikes: the operator redispatches
+  EXPECT_NEAR(s.redispatch_mean_mw, sum / 300.0, 1e-6);
+}
+
+}  // namespace
+}  // namespace sre
