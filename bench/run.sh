@@ -15,8 +15,7 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DSRE_BUILD_BENCH=ON >/dev/null
   cmake --build "$BUILD_DIR" --target sre sre_bench -j2 >/dev/null
 fi
-SRE="$BUILD_DIR/engine/sre"
-[[ -x "$SRE" ]] || SRE="$BUILD_DIR/sre"
+SRE="$BUILD_DIR/sre"
 BENCH="$BUILD_DIR/bench/sre_bench"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

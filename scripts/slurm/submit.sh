@@ -3,7 +3,7 @@
 #
 # usage: scripts/slurm/submit.sh -n N -o OUTDIR [-s SRE] [-- SBATCH_ARRAY_OPTIONS...] -- SRE_RUN_ARGS...
 #   e.g. scripts/slurm/submit.sh -n 100 -o /scratch/study1 -- --config study.ini --samples 100000000
-#        scripts/slurm/submit.sh -n 100 -o /scratch/s1 -s $PWD/build/engine/sre -- --case $PWD/data/cases/case9241pegase.m --k 5
+#        scripts/slurm/submit.sh -n 100 -o /scratch/s1 -s $PWD/build/sre -- --case $PWD/data/cases/case9241pegase.m --k 5
 #   Options after the first `--` up to a second `--` go to the array sbatch call
 #   (e.g. --partition=x --cpus-per-task=64); without a second `--`, all go to sre run.
 # Use absolute paths for the case and config: the tasks run on other nodes.
