@@ -5,8 +5,8 @@
 # usage: bash checkpoint_resume.sh PATH/TO/sre SOURCE_DIR
 set -euo pipefail
 SRE=$1 SRC=$2
-source "$SRC/tests/cli/cluster_lib.bash"
-PY=$(find_h5py_python) || { echo "SKIP: no python3 with h5py"; exit 0; }
+source "$SRC/tests/cli/lib.bash"
+PY=$(require_python h5py)
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 CASE="$SRC/data/cases/pglib_opf_case300_ieee.m"

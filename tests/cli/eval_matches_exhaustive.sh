@@ -3,14 +3,16 @@
 set -euo pipefail
 sre=$1; src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+source "$src/tests/cli/lib.bash"
+PY=$(require_python h5py)
 case=$src/data/cases/pglib_opf_case14_ieee.m
 "$sre" run --case "$case" --strike exhaustive --k 1 --quiet --out "$tmp/n1.h5" > /dev/null
 sum=0
 for bus in $(seq 1 14); do
-  shed=$("$sre" eval --case "$case" --destroy "$bus" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["shed_mw"])')
-  sum=$(/usr/bin/python3 -c "print($sum + $shed)")
+  shed=$("$sre" eval --case "$case" --destroy "$bus" --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["shed_mw"])')
+  sum=$("$PY" -c "print($sum + $shed)")
 done
-/usr/bin/python3 - "$tmp/n1.h5" "$sum" <<'PY'
+"$PY" - "$tmp/n1.h5" "$sum" <<'PY'
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
 mean = f["/summary/shed_mw/mean"][()]

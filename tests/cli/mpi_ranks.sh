@@ -4,9 +4,9 @@
 # usage: bash mpi_ranks.sh PATH/TO/sre SOURCE_DIR
 set -euo pipefail
 SRE=$1 SRC=$2
-source "$SRC/tests/cli/cluster_lib.bash"
+source "$SRC/tests/cli/lib.bash"
 if ! command -v mpirun >/dev/null 2>&1; then echo "SKIP: mpirun not found"; exit 0; fi
-PY=$(find_h5py_python) || { echo "SKIP: no python3 with h5py"; exit 0; }
+PY=$(require_python h5py)
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 MPI=(mpirun --oversubscribe --allow-run-as-root -np 2)
 # Open MPI keeps allocations until exit: LeakSanitizer (SRE_SANITIZE builds) would flag them.

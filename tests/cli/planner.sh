@@ -10,12 +10,8 @@ CASES=$SRC/data/cases
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# A python3 with h5py (and matplotlib): $PYTHON, python3 on PATH, or the system one.
-PY=
-for cand in ${PYTHON:-} python3 /usr/bin/python3; do
-  if command -v "$cand" > /dev/null && "$cand" -c "import h5py, matplotlib" 2> /dev/null; then PY=$cand; break; fi
-done
-[ -n "$PY" ] || fail "no python3 with h5py and matplotlib (set PYTHON=...)"
+source "$SRC/tests/cli/lib.bash"
+PY=$(require_python h5py matplotlib)
 
 # 1. worst vs exhaustive run (K = 1..3 on case14, K = 2 on case30).
 for spec in "pglib_opf_case14_ieee 1" "pglib_opf_case14_ieee 2" "pglib_opf_case14_ieee 3" "pglib_opf_case30_ieee 2"; do

@@ -7,12 +7,8 @@ SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# A python3 with h5py (and matplotlib): $PYTHON, python3 on PATH, or the system one.
-PY=
-for cand in ${PYTHON:-} python3 /usr/bin/python3; do
-  if command -v "$cand" > /dev/null && "$cand" -c "import h5py, matplotlib" 2> /dev/null; then PY=$cand; break; fi
-done
-[ -n "$PY" ] || fail "no python3 with h5py and matplotlib (set PYTHON=...)"
+source "$SRC/tests/cli/lib.bash"
+PY=$(require_python h5py matplotlib)
 CASE=$SRC/data/cases/pglib_opf_case14_ieee.m
 "$SRE" run --case "$CASE" --samples 3000 --k 2 --threads 2 --quiet --out "$T/r.h5" > /dev/null
 "$SRE" defend --case "$CASE" --k 2 --budget 2 --samples 500 --threads 2 --out "$T/plan.csv" --json > "$T/steps.json"

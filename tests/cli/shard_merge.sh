@@ -4,8 +4,8 @@
 # usage: bash shard_merge.sh PATH/TO/sre SOURCE_DIR
 set -euo pipefail
 SRE=$1 SRC=$2
-source "$SRC/tests/cli/cluster_lib.bash"
-PY=$(find_h5py_python) || { echo "SKIP: no python3 with h5py"; exit 0; }
+source "$SRC/tests/cli/lib.bash"
+PY=$(require_python h5py)
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 cp "$SRC/data/cases/pglib_opf_case30_ieee.m" "$W/case30.m"
 cd "$W"
