@@ -1,5 +1,6 @@
 #include "engine/cli/cli.hpp"
 
+#include <cstdio>
 #include <iostream>
 #include <map>
 
@@ -44,6 +45,13 @@ void print_top_help(std::ostream& os) {
 }  // namespace
 
 const std::string& full_command_line() { return g_command_line; }
+
+// One write per message: under mpirun every rank's stderr is interleaved, and a
+// message written piece by piece can be split by another process's output.
+static void report_error(const std::string& message) {
+  std::fwrite(message.data(), 1, message.size(), stderr);
+  std::fflush(stderr);
+}
 
 bool parse_command_line(const std::string& command, const std::string& synopsis, const std::string& about,
                         const po::options_description& desc, const std::vector<std::string>& args,
@@ -95,14 +103,10 @@ int main(int argc, char** argv) {
   try {
     return it->second.run(args);
   } catch (const UsageError& e) {
-    std::cerr << "sre " << name << ": " << e.what() << "\n"
-              << "run 'sre " << name << " --help' for the options\n";
+    report_error("sre " + name + ": " + e.what() + "\nrun 'sre " + name + " --help' for the options\n");
     return 2;
-  } catch (const InputError& e) {
-    std::cerr << "sre " << name << ": error: " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "sre " << name << ": error: " << e.what() << "\n";
+  } catch (const std::exception& e) {  // InputError and everything else
+    report_error("sre " + name + ": error: " + e.what() + "\n");
     return 1;
   }
 }
