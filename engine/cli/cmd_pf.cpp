@@ -18,6 +18,33 @@ std::ofstream open_csv(const std::filesystem::path& path) {
   return out;
 }
 
+// branch.csv (index,f_bus,t_bus,pf_mw; in-service branches, 1-based rows), as in MATPOWER's files.
+void write_branch_csv(const Network& net, const std::vector<double>& flow_mw, const std::filesystem::path& dir) {
+  char buf[128];
+  auto out = open_csv(dir / "branch.csv");
+  out << "index,f_bus,t_bus,pf_mw\n";
+  for (int e = 0; e < net.n_branch(); ++e) {
+    if (!net.br_in_service[e]) continue;
+    std::snprintf(buf, sizeof buf, "%d,%lld,%lld,%.17g\n", e + 1, static_cast<long long>(net.bus_id[net.br_from[e]]),
+                  static_cast<long long>(net.bus_id[net.br_to[e]]), flow_mw[e]);
+    out << buf;
+  }
+  if (!out) throw InputError("writing " + (dir / "branch.csv").string() + " failed");
+}
+
+// gen.csv (index,bus,pg_mw; in-service generators, 1-based rows).
+void write_gen_csv(const Network& net, const std::vector<double>& pg_mw, const std::filesystem::path& dir) {
+  char buf[128];
+  auto out = open_csv(dir / "gen.csv");
+  out << "index,bus,pg_mw\n";
+  for (int g = 0; g < net.n_gen(); ++g) {
+    if (!net.gen_in_service[g]) continue;
+    std::snprintf(buf, sizeof buf, "%d,%lld,%.17g\n", g + 1, static_cast<long long>(net.bus_id[net.gen_bus[g]]), pg_mw[g]);
+    out << buf;
+  }
+  if (!out) throw InputError("writing " + (dir / "gen.csv").string() + " failed");
+}
+
 void write_csv(const Network& net, const PowerFlowResult& r, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   char buf[128];
@@ -27,23 +54,9 @@ void write_csv(const Network& net, const PowerFlowResult& r, const std::filesyst
     std::snprintf(buf, sizeof buf, "%lld,%.17g\n", static_cast<long long>(net.bus_id[i]), r.va_deg[i]);
     bus << buf;
   }
-  auto branch = open_csv(dir / "branch.csv");
-  branch << "index,f_bus,t_bus,pf_mw\n";
-  for (int e = 0; e < net.n_branch(); ++e) {
-    if (!net.br_in_service[e]) continue;
-    std::snprintf(buf, sizeof buf, "%d,%lld,%lld,%.17g\n", e + 1, static_cast<long long>(net.bus_id[net.br_from[e]]),
-                  static_cast<long long>(net.bus_id[net.br_to[e]]), r.state.flow_mw[e]);
-    branch << buf;
-  }
-  auto gen = open_csv(dir / "gen.csv");
-  gen << "index,bus,pg_mw\n";
-  for (int g = 0; g < net.n_gen(); ++g) {
-    if (!net.gen_in_service[g]) continue;
-    std::snprintf(buf, sizeof buf, "%d,%lld,%.17g\n", g + 1, static_cast<long long>(net.bus_id[net.gen_bus[g]]),
-                  r.gen_pg[g]);
-    gen << buf;
-  }
-  if (!bus || !branch || !gen) throw InputError("writing CSV files under " + dir.string() + " failed");
+  if (!bus) throw InputError("writing " + (dir / "bus.csv").string() + " failed");
+  write_branch_csv(net, r.state.flow_mw, dir);
+  write_gen_csv(net, r.gen_pg, dir);
 }
 
 // --dispatch dcopf: the DC OPF dispatch, its flows, cost and binding limits.
@@ -61,21 +74,8 @@ int run_opf(const Network& net, const std::string& csv_dir) {
       std::snprintf(buf, sizeof buf, "%lld,%.17g,%.17g\n", static_cast<long long>(net.bus_id[i]), r.va_deg[i], r.lmp[i]);
       bus << buf;
     }
-    auto branch = open_csv(dir / "branch.csv");
-    branch << "index,f_bus,t_bus,pf_mw\n";
-    for (int e = 0; e < net.n_branch(); ++e) {
-      if (!net.br_in_service[e]) continue;
-      std::snprintf(buf, sizeof buf, "%d,%lld,%lld,%.17g\n", e + 1, static_cast<long long>(net.bus_id[net.br_from[e]]),
-                    static_cast<long long>(net.bus_id[net.br_to[e]]), r.flow_mw[e]);
-      branch << buf;
-    }
-    auto gen = open_csv(dir / "gen.csv");
-    gen << "index,bus,pg_mw\n";
-    for (int g = 0; g < net.n_gen(); ++g) {
-      if (!net.gen_in_service[g]) continue;
-      std::snprintf(buf, sizeof buf, "%d,%lld,%.17g\n", g + 1, static_cast<long long>(net.bus_id[net.gen_bus[g]]), r.gen_pg[g]);
-      gen << buf;
-    }
+    write_branch_csv(net, r.flow_mw, dir);
+    write_gen_csv(net, r.gen_pg, dir);
     auto summary = open_csv(dir / "summary.json");
     auto list = [](const std::vector<int>& v) {
       std::string s = "[";
@@ -87,7 +87,7 @@ int run_opf(const Network& net, const std::string& csv_dir) {
             << ", \"iterations\": " << r.iterations << ", \"binding_branches\": " << list(r.binding_branches)
             << ", \"binding_angle_limits\": " << list(r.binding_angle) << ", \"gens_at_pmax\": " << list(r.gens_at_pmax)
             << ", \"gens_at_pmin\": " << list(r.gens_at_pmin) << "}\n";
-    if (!bus || !branch || !gen || !summary) throw InputError("writing CSV files under " + dir.string() + " failed");
+    if (!bus || !summary) throw InputError("writing CSV files under " + dir.string() + " failed");
   }
   double total = 0.0;
   for (double p : r.gen_pg) total += p;
