@@ -43,6 +43,12 @@ struct FastFlowShared {
   std::vector<int> br_val_f, br_val_t, br_val_ft;  // per branch: (f,f), (t,t), (f,t) entries
   std::vector<int> diag_val;                       // per factor position
   int default_max_rank = 0;
+  // Forward solves (L^{-1} P r, factor order) of the intact network's per-bus supplies S0,
+  // headroom C - S0, positive demand d (per unit) and phase-shifter terms. Section 5
+  // balances an island as a*S0 + b*(C - S0) - c*d, so the largest island's right-hand
+  // side needs no forward solve of its own: a*fS + b*fH - c*fD + fShift, plus a sparse
+  // forward solve of the corrections at the buses outside it.
+  std::vector<double> fS, fH, fD, fShift;
 };
 
 namespace {
@@ -132,6 +138,27 @@ std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net) 
     }
   }
   sh->default_max_rank = default_max_rank(sh->factor);
+  {
+    const double inv_base = 1.0 / net.base_mva;
+    sh->fS.assign(n, 0.0);
+    sh->fH.assign(n, 0.0);
+    sh->fD.assign(n, 0.0);
+    sh->fShift.assign(n, 0.0);
+    for (int i = 0; i < nb; ++i) {
+      const int p = sh->pos_of_bus[i];
+      if (p < 0) continue;
+      sh->fS[p] = net.bus_supply_base[i] * inv_base;
+      sh->fH[p] = (net.bus_supply_cap[i] - net.bus_supply_base[i]) * inv_base;
+      sh->fD[p] = net.bus_demand_pos[i] * inv_base;
+    }
+    for (int e : sh->shifters) {
+      const double si = net.br_b[e] * net.br_shift_rad[e];
+      const int pf = sh->pos_of_bus[net.br_from[e]], pt = sh->pos_of_bus[net.br_to[e]];
+      if (pf >= 0) sh->fShift[pf] += si;
+      if (pt >= 0) sh->fShift[pt] -= si;
+    }
+    for (auto* v : {&sh->fS, &sh->fH, &sh->fD, &sh->fShift}) sh->factor.forward(v->data());
+  }
   return sh;
 }
 
@@ -175,6 +202,13 @@ class FastFlowSolver final : public FlowSolver {
     refactor_.analyze(sh_->upper);
     bus_slot_seen_.assign(nb, 0);
     seen_list_.reserve(nb);
+    // Room for every variable bus and shifter end: no allocation whatever a state needs.
+    corr_pos_.reserve(sh_->n_var + 2 * sh_->shifters.size());
+    corr_val_.reserve(sh_->n_var + 2 * sh_->shifters.size());
+    sparse_work_.assign(sh_->n_var, 0.0);
+    sparse_mark_.assign(sh_->n_var, 0);
+    sparse_idx_.reserve(sh_->n_var);
+    sparse_val_.reserve(sh_->n_var);
   }
 
   void solve(const Network& net, GridState& s) override {
@@ -247,14 +281,17 @@ class FastFlowSolver final : public FlowSolver {
     if (!low_rank && !refactor(net, s)) return false;
     ++(low_rank ? n_woodbury_ : n_refactor_);
 
-    build_rhs(net, s);
     if (low_rank) {
       const kernels::BaseFactor& f = sh.factor;
-      f.forward(x_.data());
+      if (!forward_rhs_by_superposition(net, s)) {
+        build_rhs(net, s);
+        f.forward(x_.data());
+      }
       wb_.apply(x_.data());
       f.scale_d(x_.data());
       f.backward(x_.data());
     } else {
+      build_rhs(net, s);
       refactor_.solve(x_.data());
     }
     finish(net, s);
@@ -311,6 +348,81 @@ class FastFlowSolver final : public FlowSolver {
         if (p >= 0) v[sh.diag_val[p]] += sh.ground;
       }
     return refactor_.factorize();
+  }
+
+  // x_ <- L^{-1} P r without a full forward solve: the largest island's share from the
+  // shared forward solves, the rest as a sparse forward solve of the corrections (buses
+  // outside that island, destroyed buses, phase shifters out or in dead islands). False
+  // when that would not pay (several intact islands, many corrections).
+  bool forward_rhs_by_superposition(const Network& net, const GridState& s) {
+    const FastFlowShared& sh = *sh_;
+    if (sh.base_refs.size() != 1 || s.n_islands == 0) return false;
+    int m = 0;
+    for (int k = 1; k < s.n_islands; ++k)
+      if (s.island_offset[k + 1] - s.island_offset[k] > s.island_offset[m + 1] - s.island_offset[m]) m = k;
+    if (s.n_islands - 1 > kMaxCorrections) return false;
+    // The island's balancing as a*S0 + b*(C - S0) - c*d (IslandBalancer's three regimes).
+    double a = 0.0, b = 0.0, c = 0.0;
+    if (s.island_kind[m] == IslandKind::kLive) {
+      const double d = s.island_demand[m], s0 = s.island_supply_base[m], cap = s.island_supply_cap[m];
+      if (d <= s0) {
+        a = s0 > 0.0 ? d / s0 : 0.0, c = 1.0;
+      } else if (d <= cap) {
+        a = 1.0, b = (d - s0) / (cap - s0), c = 1.0;
+      } else {
+        a = 1.0, b = 1.0, c = cap / d;
+      }
+    }
+    const double inv_base = 1.0 / net.base_mva;
+    corr_pos_.clear();
+    corr_val_.clear();
+    auto correct = [&](int i, double actual) {
+      const int p = sh.pos_of_bus[i];
+      if (p < 0) return;
+      const double sb = net.bus_supply_base[i];
+      const double modelled = (a * sb + b * (net.bus_supply_cap[i] - sb) - c * net.bus_demand_pos[i]) * inv_base;
+      if (actual != modelled) {
+        corr_pos_.push_back(p);
+        corr_val_.push_back(actual - modelled);
+      }
+    };
+    for (int k = 0; k < s.n_islands; ++k) {
+      if (k == m) continue;
+      const bool live = s.island_kind[k] == IslandKind::kLive;
+      for (int q = s.island_offset[k]; q < s.island_offset[k + 1]; ++q) {
+        const int i = s.island_buses[q];
+        correct(i, live ? s.injection_mw[i] * inv_base : 0.0);
+      }
+      if (static_cast<int>(corr_pos_.size()) > kMaxCorrections) return false;
+    }
+    for (int e : s.removed_branches)
+      for (int i : {net.br_from[e], net.br_to[e]})
+        if (!s.bus_alive[i] && !seen(i)) correct(i, 0.0);
+    unsee();
+    if (static_cast<int>(corr_pos_.size()) > kMaxCorrections) return false;
+    for (int e : sh.shifters) {
+      const int f = net.br_from[e];
+      if (s.branch_alive[e] && s.island_kind[s.island_of[f]] == IslandKind::kLive) continue;
+      const double si = net.br_b[e] * net.br_shift_rad[e];
+      const int pf = sh.pos_of_bus[f], pt = sh.pos_of_bus[net.br_to[e]];
+      if (pf >= 0) corr_pos_.push_back(pf), corr_val_.push_back(-si);
+      if (pt >= 0) corr_pos_.push_back(pt), corr_val_.push_back(si);
+    }
+
+    const double* fs = sh.fS.data();
+    const double* fh = sh.fH.data();
+    const double* fd = sh.fD.data();
+    const double* fp = sh.fShift.data();
+    double* x = x_.data();
+    for (int p = 0; p < sh.n_var; ++p) x[p] = a * fs[p] + b * fh[p] - c * fd[p] + fp[p];
+    if (!corr_pos_.empty()) {
+      sparse_idx_.clear();
+      sparse_val_.clear();
+      const int nz = sh.factor.sparse_forward(corr_pos_.data(), corr_val_.data(), static_cast<int>(corr_pos_.size()),
+                                              sparse_work_.data(), sparse_mark_.data(), sparse_idx_, sparse_val_);
+      for (int q = 0; q < nz; ++q) x[sparse_idx_[q]] += sparse_val_[q];
+    }
+    return true;
   }
 
   void build_rhs(const Network& net, const GridState& s) {
@@ -378,6 +490,12 @@ class FastFlowSolver final : public FlowSolver {
   std::vector<std::uint8_t> island_grounded_, bus_slot_seen_;
   std::vector<int> seen_list_;
   std::vector<double> x_;
+  // Superposition right-hand side: corrections (factor positions, values) and the sparse
+  // forward solve's workspace.
+  static constexpr int kMaxCorrections = 256;
+  std::vector<int> corr_pos_, sparse_idx_;
+  std::vector<double> corr_val_, sparse_work_, sparse_val_;
+  std::vector<unsigned char> sparse_mark_;
   long calls_ = 0, fallbacks_ = 0, n_woodbury_ = 0, n_refactor_ = 0;
 };
 

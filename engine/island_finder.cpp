@@ -1,13 +1,377 @@
 #include "engine/island_finder.hpp"
 
+#include <algorithm>
+
 namespace sre {
 
+namespace {
+// Certificates come from breadth-first searches that give up after this many buses:
+// beyond it a detour is as long as the search it would save.
+constexpr int kCertificateReach = 256;
+
+// Breadth-first search from `source` over in-service branches, never through bus
+// `skip_bus` or branch `skip_branch`, until `wanted` buses with want[bus] == want_stamp
+// are reached or kCertificateReach buses are seen. Leaves each reached bus's tree
+// branch in via[] (-1 at the source) and marks reached buses seen[bus] = seen_stamp.
+void detour_search(const Network& net, int source, int skip_bus, int skip_branch, int wanted,
+                   const std::vector<int>& want, int want_stamp, std::vector<int>& seen, int seen_stamp,
+                   std::vector<int>& via, std::vector<int>& queue, int reach = kCertificateReach) {
+  queue.clear();
+  queue.push_back(source);
+  seen[source] = seen_stamp;
+  via[source] = -1;
+  int found = want[source] == want_stamp;
+  for (std::size_t h = 0; h < queue.size() && found < wanted && static_cast<int>(queue.size()) < reach; ++h) {
+    const int u = queue[h];
+    for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
+      const int e = net.adj_branch[a];
+      if (e == skip_branch) continue;
+      const int w = net.br_from[e] == u ? net.br_to[e] : net.br_from[e];
+      if (w == skip_bus || seen[w] == seen_stamp) continue;
+      seen[w] = seen_stamp;
+      via[w] = e;
+      queue.push_back(w);
+      found += want[w] == want_stamp;
+    }
+  }
+}
+}  // namespace
+
+// Per bus u: its neighbours fall into groups joined without u (one search from each
+// neighbour not yet reached); the certificate is the union of the search trees' paths
+// and the pairs (group's first neighbour, member) it joins.
+void IslandFinder::build_certificates(const Network& net) {
+  const int nb = net.n_bus(), nl = net.n_branch();
+  std::vector<int> want(nb, -1), seen(nb, -1), via(nb, -1), in_tree(nb, -1), reached(nb, -1), queue, nbrs;
+  bus_cert_offset_.assign(1, 0);
+  bus_cert_joins_offset_.assign(1, 0);
+  cert_branch_.clear();
+  bus_cert_joins_.clear();
+  int stamp = 0;
+  for (int u = 0; u < nb; ++u) {
+    nbrs.clear();
+    const int want_stamp = ++stamp;
+    for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
+      const int e = net.adj_branch[a];
+      const int w = net.br_from[e] == u ? net.br_to[e] : net.br_from[e];
+      if (want[w] != want_stamp) want[w] = want_stamp, nbrs.push_back(w);
+    }
+    int left = static_cast<int>(nbrs.size());
+    for (std::size_t g = 0; g + 1 < nbrs.size() && left > 1; ++g) {
+      const int root = nbrs[g];
+      if (reached[root] == want_stamp) continue;
+      const int seen_stamp = ++stamp;
+      detour_search(net, root, u, -1, left, want, want_stamp, seen, seen_stamp, via, queue);
+      in_tree[root] = seen_stamp;
+      reached[root] = want_stamp;
+      --left;
+      for (std::size_t j = g + 1; j < nbrs.size(); ++j) {
+        const int w = nbrs[j];
+        if (seen[w] != seen_stamp || reached[w] == want_stamp) continue;
+        reached[w] = want_stamp;
+        --left;
+        bus_cert_joins_.push_back(root);
+        bus_cert_joins_.push_back(w);
+        for (int x = w; in_tree[x] != seen_stamp;) {
+          in_tree[x] = seen_stamp;
+          const int e = via[x];
+          cert_branch_.push_back(e);
+          x = net.br_from[e] == x ? net.br_to[e] : net.br_from[e];
+        }
+      }
+    }
+    bus_cert_offset_.push_back(static_cast<int>(cert_branch_.size()));
+    bus_cert_joins_offset_.push_back(static_cast<int>(bus_cert_joins_.size()));
+  }
+  branch_cert_offset_.assign(1, static_cast<int>(cert_branch_.size()));
+  branch_has_cert_.assign(nl, 0);
+  for (int e = 0; e < nl; ++e) {
+    const int f = net.br_from[e], t = net.br_to[e];
+    if (net.br_in_service[e] && f != t) {
+      const int want_stamp = ++stamp, seen_stamp = ++stamp;
+      want[t] = want_stamp;
+      detour_search(net, f, -1, e, 1, want, want_stamp, seen, seen_stamp, via, queue);
+      if (seen[t] == seen_stamp) {
+        branch_has_cert_[e] = 1;
+        for (int x = t; x != f;) {
+          const int b = via[x];
+          cert_branch_.push_back(b);
+          x = net.br_from[b] == x ? net.br_to[b] : net.br_from[b];
+        }
+      }
+    }
+    branch_cert_offset_.push_back(static_cast<int>(cert_branch_.size()));
+  }
+}
+
+// Per intact island, a breadth-first tree rooted at the middle of a long shortest path
+// (two sweeps from any bus): a root near the centre keeps the tree paths short.
+void IslandFinder::build_root_trees(const Network& net) {
+  const int nb = net.n_bus();
+  std::vector<int> seen(nb, -1), via(nb, -1), queue, want(nb, -1);
+  tree_via_.assign(nb, -1);
+  std::vector<std::uint8_t> done(n_intact_, 0);
+  int stamp = 0;
+  auto farthest = [&](int source) {
+    detour_search(net, source, -1, -1, 1, want, -2, seen, ++stamp, via, queue, nb + 1);
+    return queue.back();
+  };
+  for (int i = 0; i < nb; ++i) {
+    const int isl = intact_label_[i];
+    if (isl < 0 || done[isl]) continue;
+    done[isl] = 1;
+    const int a = farthest(i);
+    const int b = farthest(a);  // via[] now leads from b back to a
+    std::vector<int> path{b};
+    for (int x = b; via[x] >= 0;) {
+      const int e = via[x];
+      x = net.br_from[e] == x ? net.br_to[e] : net.br_from[e];
+      path.push_back(x);
+    }
+    const int root = path[path.size() / 2];
+    detour_search(net, root, -1, -1, 1, want, -2, seen, ++stamp, via, queue, nb + 1);
+    for (int x : queue) tree_via_[x] = via[x];
+  }
+  reaches_root_.assign(nb, 0);
+  root_search_.assign(n_intact_, -1);
+}
+
+// Join every search whose start reaches its intact island's root along alive tree
+// branches (walks stop early at buses already known to reach it).
+void IslandFinder::join_through_root_tree(const Network& net, const GridState& s, int n_search) {
+  for (int isl : touched_) root_search_[isl] = -1;
+  for (int q = 0; q < n_search && contested_ > 0; ++q) {
+    const int start = head_[q];  // the search's first bus (no search has grown yet)
+    const int isl = intact_label_[start];
+    if (open_in_[isl] < 2) continue;
+    int x = start;
+    bool reaches = true;
+    while (reaches_root_[x] != epoch_ && tree_via_[x] >= 0) {
+      const int e = tree_via_[x];
+      if (!s.branch_alive[e]) {
+        reaches = false;
+        break;
+      }
+      x = net.br_from[e] == x ? net.br_to[e] : net.br_from[e];
+    }
+    if (!reaches || !s.bus_alive[x]) continue;
+    for (int y = start; reaches_root_[y] != epoch_;) {
+      reaches_root_[y] = epoch_;
+      if (tree_via_[y] < 0) break;
+      const int e = tree_via_[y];
+      y = net.br_from[e] == y ? net.br_to[e] : net.br_from[e];
+    }
+    if (root_search_[isl] < 0)
+      root_search_[isl] = q;
+    else
+      merge_searches(root_search_[isl], q, isl);
+  }
+}
+
+bool IslandFinder::certificate_alive(const GridState& s, const std::vector<int>& offset, int i) const {
+  for (int p = offset[i]; p < offset[i + 1]; ++p)
+    if (!s.branch_alive[cert_branch_[p]]) return false;
+  return true;
+}
+
+void IslandFinder::merge_searches(int a, int b, int intact_island) {
+  const int ra = search_root(a), rb = search_root(b);
+  if (ra == rb) return;
+  search_parent_[rb] = ra;
+  pending_[ra] += pending_[rb];
+  if (open_in_[intact_island]-- == 2) --contested_;
+}
+
+// Intact islands (union-find over every in-service branch) and, per intact island, its
+// buses in reference priority (model section 5: case reference buses by index, then
+// supply capacity descending, index ascending), so the reference of what remains of an
+// intact island is the first of its buses still in it.
+void IslandFinder::prepare(const Network& net) {
+  net_ = &net;
+  const int nb = net.n_bus(), nl = net.n_branch();
+  sets_.reset(nb);
+  for (int e = 0; e < nl; ++e)
+    if (net.br_in_service[e]) sets_.unite(net.br_from[e], net.br_to[e]);
+  intact_label_.assign(nb, -1);
+  root_label_.assign(nb, -1);
+  n_intact_ = 0;
+  for (int i = 0; i < nb; ++i) {
+    if (!net.bus_in_service[i]) continue;
+    const int r = sets_.find(i);
+    if (root_label_[r] < 0) root_label_[r] = n_intact_++;
+    intact_label_[i] = root_label_[r];
+  }
+  ref_order_offset_.assign(n_intact_ + 1, 0);
+  for (int i = 0; i < nb; ++i)
+    if (intact_label_[i] >= 0) ++ref_order_offset_[intact_label_[i] + 1];
+  for (int k = 0; k < n_intact_; ++k) ref_order_offset_[k + 1] += ref_order_offset_[k];
+  ref_order_.resize(ref_order_offset_[n_intact_]);
+  fill_.assign(ref_order_offset_.begin(), ref_order_offset_.end() - 1);
+  for (int i = 0; i < nb; ++i)
+    if (intact_label_[i] >= 0) ref_order_[fill_[intact_label_[i]]++] = i;
+  auto before = [&net](int a, int b) {
+    if (net.bus_is_case_ref[a] != net.bus_is_case_ref[b]) return net.bus_is_case_ref[a] > net.bus_is_case_ref[b];
+    if (!net.bus_is_case_ref[a] && net.bus_supply_cap[a] != net.bus_supply_cap[b])
+      return net.bus_supply_cap[a] > net.bus_supply_cap[b];
+    return a < b;
+  };
+  for (int k = 0; k < n_intact_; ++k)
+    std::sort(ref_order_.begin() + ref_order_offset_[k], ref_order_.begin() + ref_order_offset_[k + 1], before);
+
+  visited_.assign(nb, 0);
+  epoch_ = 0;
+  search_of_.assign(nb, -1);
+  next_in_queue_.assign(nb, -1);
+  head_.assign(nb, -1);
+  tail_.assign(nb, -1);
+  search_parent_.assign(nb, 0);
+  pending_.assign(nb, 0);
+  open_in_.assign(n_intact_, 0);
+  touched_.reserve(n_intact_);
+  label_of_key_.assign(n_intact_ + nb, -1);
+  key_of_label_.assign(nb, -1);
+  cert_checked_.assign(nb, 0);
+  build_certificates(net);
+  build_root_trees(net);
+}
+
+int IslandFinder::search_root(int a) {
+  while (search_parent_[a] != a) {
+    search_parent_[a] = search_parent_[search_parent_[a]];
+    a = search_parent_[a];
+  }
+  return a;
+}
+
+bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
+  if (++epoch_ == 0) {  // wrapped: forget every mark
+    std::fill(visited_.begin(), visited_.end(), 0);
+    std::fill(cert_checked_.begin(), cert_checked_.end(), 0);
+    std::fill(reaches_root_.begin(), reaches_root_.end(), 0);
+    epoch_ = 1;
+  }
+  int n_search = 0;
+  touched_.clear();
+  contested_ = 0;
+  auto enqueue = [&](int w, int q) {
+    visited_[w] = epoch_;
+    search_of_[w] = q;
+    next_in_queue_[w] = -1;
+    if (head_[q] < 0)
+      head_[q] = w;
+    else
+      next_in_queue_[tail_[q]] = w;
+    tail_[q] = w;
+  };
+  for (int e : s.removed_branches)
+    for (int end : {net.br_from[e], net.br_to[e]}) {
+      if (!s.bus_alive[end] || visited_[end] == epoch_) continue;
+      const int q = n_search++;
+      head_[q] = -1;
+      enqueue(end, q);
+      search_parent_[q] = q;
+      pending_[q] = 1;
+      const int isl = intact_label_[end];
+      if (open_in_[isl] == 0) touched_.push_back(isl);
+      if (++open_in_[isl] == 2) ++contested_;
+    }
+
+  // Certificates still alive join searches without growing them.
+  for (int e : s.removed_branches) {
+    if (contested_ == 0) break;
+    const int f = net.br_from[e], t = net.br_to[e];
+    if (s.bus_alive[f] && s.bus_alive[t]) {
+      if (branch_has_cert_[e] && certificate_alive(s, branch_cert_offset_, e))
+        merge_searches(search_of_[f], search_of_[t], intact_label_[f]);
+      continue;
+    }
+    for (int u : {f, t}) {
+      if (s.bus_alive[u] || cert_checked_[u] == epoch_) continue;
+      cert_checked_[u] = epoch_;
+      const int j0 = bus_cert_joins_offset_[u], j1 = bus_cert_joins_offset_[u + 1];
+      if (j0 == j1 || !certificate_alive(s, bus_cert_offset_, u)) continue;
+      for (int j = j0; j < j1; j += 2) {
+        const int a = bus_cert_joins_[j], b = bus_cert_joins_[j + 1];
+        merge_searches(search_of_[a], search_of_[b], intact_label_[a]);
+      }
+    }
+  }
+
+  if (contested_ > 0) join_through_root_tree(net, s, n_search);
+
+  // Lock step: one bus per growing search per round, until no intact island holds two.
+  // Past a budget (large parts split off, as in long cascades) union-find over every
+  // branch is cheaper.
+  int budget = net.n_bus() / 8 + 64;
+  while (contested_ > 0) {
+    if (budget <= 0) break;
+    for (int q = 0; q < n_search && contested_ > 0; ++q) {
+      const int u = head_[q];
+      if (u < 0) continue;
+      head_[q] = next_in_queue_[u];
+      --budget;
+      const int isl = intact_label_[u];
+      for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
+        const int e = net.adj_branch[a];
+        if (!s.branch_alive[e]) continue;
+        const int w = net.br_from[e] == u ? net.br_to[e] : net.br_from[e];
+        if (visited_[w] != epoch_) {
+          enqueue(w, q);
+          ++pending_[search_root(q)];
+          continue;
+        }
+        merge_searches(q, search_of_[w], isl);  // two growing searches met: one island so far
+      }
+      const int r = search_root(q);
+      if (--pending_[r] == 0 && open_in_[isl]-- == 2) --contested_;  // ran out: a whole island
+    }
+  }
+  const bool done = contested_ == 0;
+  for (int isl : touched_) open_in_[isl] = 0;
+  return done;
+}
+
 void IslandFinder::find(const Network& net, GridState& s) {
+  if (net_ != &net || static_cast<int>(intact_label_.size()) != net.n_bus()) prepare(net);
+  if (!grow_searches(net, s)) {
+    find_from_scratch(net, s);
+    return;
+  }
+
+  // Label: a bus reached by a search that ran out belongs to that search's island; every
+  // other alive bus to what remains of its intact island.
+  const int nb = net.n_bus();
+  int n = 0;
+  for (int i = 0; i < nb; ++i) {
+    if (!s.bus_alive[i]) {
+      s.island_of[i] = -1;
+      continue;
+    }
+    int key = intact_label_[i];
+    if (visited_[i] == epoch_) {
+      const int r = search_root(search_of_[i]);
+      if (pending_[r] == 0) key = n_intact_ + r;
+    }
+    int& label = label_of_key_[key];
+    if (label < 0) {
+      label = n++;
+      key_of_label_[label] = key;
+      s.island_offset[n] = 0;
+    }
+    s.island_of[i] = label;
+    ++s.island_offset[label + 1];
+  }
+  s.island_offset[0] = 0;
+  s.n_islands = n;
+  write_islands(net, s, false);
+  for (int k = 0; k < n; ++k) label_of_key_[key_of_label_[k]] = -1;
+}
+
+void IslandFinder::find_from_scratch(const Network& net, GridState& s) {
   const int nb = net.n_bus();
   sets_.reset(nb);
   for (int e = 0; e < net.n_branch(); ++e)
     if (s.branch_alive[e]) sets_.unite(net.br_from[e], net.br_to[e]);
-
   root_label_.assign(nb, -1);
   int n = 0;
   for (int i = 0; i < nb; ++i) {
@@ -16,15 +380,22 @@ void IslandFinder::find(const Network& net, GridState& s) {
       continue;
     }
     const int r = sets_.find(i);
-    if (root_label_[r] < 0) root_label_[r] = n++;
+    if (root_label_[r] < 0) {
+      root_label_[r] = n++;
+      s.island_offset[n] = 0;
+    }
     s.island_of[i] = root_label_[r];
+    ++s.island_offset[root_label_[r] + 1];
   }
+  s.island_offset[0] = 0;
   s.n_islands = n;
+  write_islands(net, s, true);
+}
 
-  // Counting sort of buses by island; buses stay ascending inside each island.
-  std::fill(s.island_offset.begin(), s.island_offset.begin() + n + 1, 0);
-  for (int i = 0; i < nb; ++i)
-    if (s.island_of[i] >= 0) ++s.island_offset[s.island_of[i] + 1];
+void IslandFinder::write_islands(const Network& net, GridState& s, bool from_scratch) {
+  const int nb = net.n_bus(), n = s.n_islands;
+  // Counting sort of buses by island (the counts are in island_offset[k + 1] already);
+  // buses stay ascending inside each island.
   for (int k = 0; k < n; ++k) s.island_offset[k + 1] += s.island_offset[k];
   fill_.assign(s.island_offset.begin(), s.island_offset.begin() + n);
   for (int i = 0; i < nb; ++i)
@@ -33,6 +404,15 @@ void IslandFinder::find(const Network& net, GridState& s) {
   // Reference: the case's reference bus if held, else the largest supply capacity
   // (lowest index on ties), which is the lowest-index bus when there is no supply.
   for (int k = 0; k < n; ++k) {
+    if (!from_scratch && key_of_label_[k] < n_intact_) {
+      const int isl = key_of_label_[k];
+      for (int p = ref_order_offset_[isl]; p < ref_order_offset_[isl + 1]; ++p)
+        if (s.island_of[ref_order_[p]] == k) {
+          s.island_ref[k] = ref_order_[p];
+          break;
+        }
+      continue;
+    }
     int ref = -1, best = s.island_buses[s.island_offset[k]];
     for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
       const int i = s.island_buses[p];

@@ -1,6 +1,28 @@
 #pragma once
 // Connected components of the alive buses over alive branches, each with its
 // reference bus (model section 5), written into a GridState.
+//
+// A strike changes the intact network only near the removed branches, so find()
+// does not rebuild the components from scratch: it starts a breadth-first search
+// from every alive end of a removed branch (GridState::removed_branches), runs them
+// in lock step, merges searches that meet, and stops as soon as each intact island
+// holds at most one search still growing. Every search that ran out is a whole new
+// island; whatever remains of the intact island is the last one. The cost is the
+// size of the small islands split off (times the number of searches), not the
+// network's.
+// Searches that would only meet far away (two neighbours of a struck bus joined by a
+// long detour) are merged up front by certificates computed once: for each bus, a tree
+// of branches joining its neighbours without it; for each branch, a path joining its
+// ends without it. While every branch of a certificate is alive, the searches at the
+// ends it joins are one island. Searches from different strikes are joined through a
+// breadth-first tree of each intact island rooted near its centre: a search whose start
+// still reaches the root along alive tree branches is in the root's island. So most
+// strikes need no search at all.
+// find_from_scratch() is the plain union-find over every branch; tests check the two
+// give the same islands.
+#include <cstdint>
+#include <vector>
+
 #include "engine/grid_state.hpp"
 #include "engine/network.hpp"
 #include "kernels/union_find.hpp"
@@ -11,10 +33,52 @@ class IslandFinder {
  public:
   // Fills n_islands, island_of, island_offset/island_buses (ascending) and island_ref.
   // Islands are numbered in the order of their lowest bus index, so the numbering
-  // is a pure function of the topology.
+  // is a pure function of the topology. The state must come from reset_to_intact()
+  // followed by destroy_bus()/trip_branch() (removed_branches lists every change).
   void find(const Network& net, GridState& state);
+  // The same result by union-find over every alive branch.
+  void find_from_scratch(const Network& net, GridState& state);
 
  private:
+  void prepare(const Network& net);
+  bool grow_searches(const Network& net, const GridState& s);  // false: over budget
+  void write_islands(const Network& net, GridState& s, bool from_scratch);
+  int search_root(int a);
+  void merge_searches(int a, int b, int intact_island);
+  void build_certificates(const Network& net);
+  void build_root_trees(const Network& net);
+  void join_through_root_tree(const Network& net, const GridState& s, int n_search);
+  bool certificate_alive(const GridState& s, const std::vector<int>& offset, int i) const;
+
+  // --- the intact network (built on first use for a network) ---
+  const Network* net_ = nullptr;
+  int n_intact_ = 0;
+  std::vector<int> intact_label_;                    // per bus, -1 out of service
+  std::vector<int> ref_order_offset_, ref_order_;    // per intact island: buses by reference priority
+  // Certificates (CSR over cert_branch_): per bus, branches joining the pairs of its
+  // neighbours listed in bus_cert_joins_ without the bus; per branch, a path joining its
+  // ends without it.
+  std::vector<int> bus_cert_offset_, branch_cert_offset_, cert_branch_;
+  std::vector<int> bus_cert_joins_offset_, bus_cert_joins_;
+  std::vector<std::uint8_t> branch_has_cert_;
+  std::vector<std::uint32_t> cert_checked_;  // == epoch_: bus certificate used this call
+  std::vector<int> tree_via_;                 // per bus: branch towards its intact island's root, -1 at roots
+  std::vector<std::uint32_t> reaches_root_;   // == epoch_: known to reach the root this call
+  std::vector<int> root_search_;              // per intact island: a search known to reach the root, -1
+
+  // --- per call ---
+  std::uint32_t epoch_ = 0;
+  std::vector<std::uint32_t> visited_;  // == epoch_: reached by a search this call
+  std::vector<int> search_of_;          // search that reached the bus
+  std::vector<int> next_in_queue_;      // FIFO per search as a linked list through buses
+  std::vector<int> head_, tail_;        // per search
+  std::vector<int> search_parent_, pending_;  // union-find over searches; buses queued per root
+  std::vector<int> open_in_;                  // per intact island: searches still growing
+  std::vector<int> touched_;                  // intact islands with a search
+  int contested_ = 0;                         // intact islands with two or more growing searches
+
+  std::vector<int> label_of_key_;  // key: intact island, or n_intact_ + search root
+  std::vector<int> key_of_label_;
   kernels::UnionFind sets_;
   std::vector<int> root_label_;
   std::vector<int> fill_;

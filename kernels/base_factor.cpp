@@ -85,15 +85,23 @@ void BaseFactor::backward(double* x) const {
 int BaseFactor::sparse_forward(const int* starts, const double* vals, int nstart, double* work, unsigned char* mark,
                                std::vector<int>& idx, std::vector<double>& val) const {
   const std::size_t first = idx.size();
-  // Pattern: the union of the elimination-tree paths (each path ascends).
+  // Pattern: the union of the elimination-tree paths (each path ascends). Each start's
+  // new stretch of path is written top down, and the whole range reversed at the end:
+  // stretches then come newest first, each bottom up, which is a topological order (a
+  // later stretch ends below a node of an earlier one), without sorting.
   for (int s = 0; s < nstart; ++s) {
+    int len = 0;
     for (int j = starts[s]; j >= 0 && !mark[j]; j = parent_[j]) {
       mark[j] = 1;
-      idx.push_back(j);
+      ++len;
     }
+    const std::size_t base = idx.size();
+    idx.resize(base + static_cast<std::size_t>(len));
+    int j = starts[s];
+    for (int t = len - 1; t >= 0; --t, j = parent_[j]) idx[base + static_cast<std::size_t>(t)] = j;
     work[starts[s]] += vals[s];
   }
-  std::sort(idx.begin() + static_cast<std::ptrdiff_t>(first), idx.end());
+  std::reverse(idx.begin() + static_cast<std::ptrdiff_t>(first), idx.end());
   const int* cp = colptr_.data();
   const int* ri = row_.data();
   const double* v = val_.data();

@@ -36,8 +36,9 @@ class BaseFactor {
 
   // Sparse forward solve z = L^{-1} s for a right-hand side s with entries vals[j] at
   // factor positions starts[j] (j < nstart). The pattern of z is the union of the
-  // elimination-tree paths from the starts; it is appended to `idx` (ascending) with
-  // the values to `val`. `work` (n, all 0) and `mark` (n, all 0) are restored on return.
+  // elimination-tree paths from the starts; it is appended to `idx` in an elimination
+  // order (every position before its elimination-tree ancestors, not sorted), with the
+  // values to `val`. Repeated starts add up. `work` (n, all 0) and `mark` (n, all 0) are restored on return.
   // Returns the number of entries appended.
   int sparse_forward(const int* starts, const double* vals, int nstart, double* work, unsigned char* mark,
                      std::vector<int>& idx, std::vector<double>& val) const;

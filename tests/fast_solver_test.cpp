@@ -206,6 +206,24 @@ TEST(BaseFactor, SolvesLikeEigen) {
   for (std::size_t q = 0; q < idx.size(); ++q) sp[idx[q]] = val[q];
   for (int i = 0; i < n; ++i) EXPECT_NEAR(sp[i], dense[i], 1e-14);
   EXPECT_TRUE(std::all_of(work.begin(), work.end(), [](double w) { return w == 0.0; }));
+
+  // Several starts (one repeated), whose paths share their upper parts.
+  const std::vector<int> starts{n / 3, 2 * n / 3, 5, n - 1, n / 3, n / 2};
+  const std::vector<double> vals{0.5, -1.25, 2.0, 0.75, 0.25, -3.0};
+  std::fill(dense.begin(), dense.end(), 0.0);
+  for (std::size_t q = 0; q < starts.size(); ++q) dense[starts[q]] += vals[q];
+  bf.forward(dense.data());
+  idx.assign(3, -7);  // appended after what is there
+  val.assign(3, 0.0);
+  const int nz = bf.sparse_forward(starts.data(), vals.data(), static_cast<int>(starts.size()), work.data(), mark.data(),
+                                   idx, val);
+  ASSERT_EQ(static_cast<int>(idx.size()), 3 + nz);
+  EXPECT_EQ(idx[0], -7);
+  std::fill(sp.begin(), sp.end(), 0.0);
+  for (std::size_t q = 3; q < idx.size(); ++q) sp[idx[q]] = val[q];
+  for (int i = 0; i < n; ++i) EXPECT_NEAR(sp[i], dense[i], 1e-13 * (1.0 + std::abs(dense[i])));
+  EXPECT_TRUE(std::all_of(work.begin(), work.end(), [](double w) { return w == 0.0; }));
+  EXPECT_TRUE(std::all_of(mark.begin(), mark.end(), [](unsigned char m) { return m == 0; }));
 }
 
 // Whole runs: every statistic agrees between --solver fast and --solver reference.
