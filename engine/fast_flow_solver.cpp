@@ -49,14 +49,25 @@ struct FastFlowShared {
   // side needs no forward solve of its own: a*fS + b*fH - c*fD + fShift, plus a sparse
   // forward solve of the corrections at the buses outside it.
   std::vector<double> fS, fH, fD, fShift;
+  // L^{-1} e_p for every factor position p (CSR; positions ascending along the
+  // elimination-tree path), computed once when they fit kMaxColumnEntries, so that a
+  // scenario's grounding columns are used in place and its branch columns are one merge
+  // of two of them instead of a sparse forward solve each. Empty: computed per scenario.
+  std::vector<long> col_begin;
+  std::vector<int> col_idx;
+  std::vector<double> col_val;
 };
+
+namespace {
+constexpr long kMaxColumnEntries = 16L << 20;  // 16 Mi entries: 192 MB, shared by all threads
+}  // namespace
 
 namespace {
 // Rank above which the refactor path is cheaper than the Woodbury path (see below).
 int default_max_rank(const kernels::BaseFactor& f);
 }  // namespace
 
-std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net) {
+std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net, long max_column_entries) {
   auto sh = std::make_shared<FastFlowShared>();
   const int nb = net.n_bus();
   sh->n_bus = nb;
@@ -159,6 +170,24 @@ std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net) 
     }
     for (auto* v : {&sh->fS, &sh->fH, &sh->fD, &sh->fShift}) sh->factor.forward(v->data());
   }
+  {
+    const std::vector<int>& parent = sh->factor.parent();
+    long total = 0;
+    for (int p = 0; p < n; ++p)
+      for (int j = p; j >= 0; j = parent[j]) ++total;
+    if (total <= (max_column_entries < 0 ? kMaxColumnEntries : max_column_entries)) {
+      sh->col_begin.assign(1, 0);
+      sh->col_idx.reserve(total);
+      sh->col_val.reserve(total);
+      std::vector<double> work(n, 0.0);
+      std::vector<unsigned char> mark(n, 0);
+      const double one = 1.0;
+      for (int p = 0; p < n; ++p) {
+        sh->factor.sparse_forward(&p, &one, 1, work.data(), mark.data(), sh->col_idx, sh->col_val);
+        sh->col_begin.push_back(static_cast<long>(sh->col_idx.size()));
+      }
+    }
+  }
   return sh;
 }
 
@@ -212,12 +241,27 @@ class FastFlowSolver final : public FlowSolver {
   }
 
   void solve(const Network& net, GridState& s) override {
+    if (begin_solve(net, s)) end_solve(net, s, false);
+  }
+
+  double* begin_solve(const Network& net, GridState& s) override {
     ++calls_;
+    pending_ = false;
     if (!solve_fast(net, s)) {
       ++fallbacks_;
       fallback_->solve(net, s);
     }
+    return pending_ ? x_.data() : nullptr;
   }
+
+  void end_solve(const Network& net, GridState& s, bool backward_done) override {
+    if (!pending_) return;
+    if (!backward_done) sh_->factor.backward(x_.data());
+    pending_ = false;
+    finish(net, s);
+  }
+
+  int pending_size() const override { return sh_->n_var; }
 
 
  private:
@@ -232,6 +276,20 @@ class FastFlowSolver final : public FlowSolver {
   int branch_slot(const Network& net, int e) {
     if (branch_slot_[e] >= 0) return branch_slot_[e];
     const int pf = sh_->pos_of_bus[net.br_from[e]], pt = sh_->pos_of_bus[net.br_to[e]];
+    if (!sh_->col_begin.empty() && (pf >= 0 || pt >= 0)) {
+      // u = e_f - e_t from the precomputed columns (an absent end contributes nothing).
+      const int* ia = pf >= 0 ? col_idx(pf) : nullptr;
+      const double* va = pf >= 0 ? col_val(pf) : nullptr;
+      const int na = pf >= 0 ? col_len(pf) : 0;
+      const int* ib = pt >= 0 ? col_idx(pt) : nullptr;
+      const double* vb = pt >= 0 ? col_val(pt) : nullptr;
+      const int nbb = pt >= 0 ? col_len(pt) : 0;
+      const int slot = nbb == 0 ? wb_.add_column_view(ia, va, na, -1.0 / net.br_b[e])
+                                : wb_.add_column_difference(ia, va, na, ib, vb, nbb, -1.0 / net.br_b[e]);
+      branch_slot_[e] = slot;
+      slotted_branches_.push_back(e);
+      return slot;
+    }
     int starts[2];
     double vals[2];
     int ns = 0;
@@ -248,11 +306,16 @@ class FastFlowSolver final : public FlowSolver {
     if (bus_slot_[i] >= 0) return bus_slot_[i];
     const int p = sh_->pos_of_bus[i];
     const double one = 1.0;
-    const int slot = wb_.add_column(&p, &one, 1, 1.0 / sh_->ground);
+    const int slot = sh_->col_begin.empty() ? wb_.add_column(&p, &one, 1, 1.0 / sh_->ground)
+                                            : wb_.add_column_view(col_idx(p), col_val(p), col_len(p), 1.0 / sh_->ground);
     bus_slot_[i] = slot;
     slotted_buses_.push_back(i);
     return slot;
   }
+
+  const int* col_idx(int p) const { return sh_->col_idx.data() + sh_->col_begin[p]; }
+  const double* col_val(int p) const { return sh_->col_val.data() + sh_->col_begin[p]; }
+  int col_len(int p) const { return static_cast<int>(sh_->col_begin[p + 1] - sh_->col_begin[p]); }
 
   bool solve_fast(const Network& net, GridState& s) {
     const FastFlowShared& sh = *sh_;
@@ -289,11 +352,11 @@ class FastFlowSolver final : public FlowSolver {
       }
       wb_.apply(x_.data());
       f.scale_d(x_.data());
-      f.backward(x_.data());
-    } else {
-      build_rhs(net, s);
-      refactor_.solve(x_.data());
+      pending_ = true;  // the backward solve and finish() come in end_solve()
+      return true;
     }
+    build_rhs(net, s);
+    refactor_.solve(x_.data());
     finish(net, s);
     return true;
   }
@@ -496,6 +559,7 @@ class FastFlowSolver final : public FlowSolver {
   std::vector<int> corr_pos_, sparse_idx_;
   std::vector<double> corr_val_, sparse_work_, sparse_val_;
   std::vector<unsigned char> sparse_mark_;
+  bool pending_ = false;  // begin_solve() left x_ awaiting the backward solve
   long calls_ = 0, fallbacks_ = 0, n_woodbury_ = 0, n_refactor_ = 0;
 };
 

@@ -19,6 +19,21 @@ class FlowSolver {
   // From state.injection_mw and the islands, write theta_rad (0 at each island's
   // reference) and flow_mw for every alive branch of a live island (0 elsewhere).
   virtual void solve(const Network& net, GridState& state) = 0;
+
+  // The same solve in two phases, so that a worker can run the last triangular solve of
+  // several scenarios in one pass (kernels::BaseFactor::backward_batch). begin_solve()
+  // does everything before it and returns the vector awaiting x <- L^{-T} x (factor
+  // order, length pending_size()), or nullptr when the solve is already complete.
+  // end_solve() finishes (angles, flows); backward_done says whether the caller ran the
+  // backward solve on that vector (if not, the solver runs it). Default: one phase.
+  virtual double* begin_solve(const Network& net, GridState& state) {
+    solve(net, state);
+    return nullptr;
+  }
+  virtual void end_solve(const Network& net, GridState& state, bool backward_done) {
+    (void)net, (void)state, (void)backward_done;
+  }
+  virtual int pending_size() const { return 0; }
 };
 
 // The simple path: per island, assemble and factorise the reduced susceptance matrix.
@@ -28,7 +43,9 @@ std::unique_ptr<FlowSolver> make_reference_flow_solver(const Network& net);
 // reduced susceptance matrix, built once and shared read-only by every thread; each
 // scenario is a low-rank (Woodbury) modification of it. Same numbers as the reference.
 struct FastFlowShared;
-std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net);
+// max_column_entries: budget for the precomputed L^{-1} e_p columns (entries; < 0: the
+// default of 16 Mi, 0: none, columns are then computed per scenario).
+std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net, long max_column_entries = -1);
 // The base factor inside (benchmarks, tests).
 const kernels::BaseFactor& fast_flow_factor(const FastFlowShared& shared);
 // One per thread. `shared` null: factorise here. max_rank: modifications (removed branches

@@ -132,8 +132,6 @@ void IslandFinder::build_root_trees(const Network& net) {
     detour_search(net, root, -1, -1, 1, want, -2, seen, ++stamp, via, queue, nb + 1);
     for (int x : queue) tree_via_[x] = via[x];
   }
-  reaches_root_.assign(nb, 0);
-  root_search_.assign(n_intact_, -1);
 }
 
 // Join every search whose start reaches its intact island's root along alive tree
@@ -218,6 +216,13 @@ void IslandFinder::prepare(const Network& net) {
   for (int k = 0; k < n_intact_; ++k)
     std::sort(ref_order_.begin() + ref_order_offset_[k], ref_order_.begin() + ref_order_offset_[k + 1], before);
 
+  build_certificates(net);
+  build_root_trees(net);
+  size_workspace(nb);
+}
+
+// Per-call workspace, sized for the network (no allocation in find() afterwards).
+void IslandFinder::size_workspace(int nb) {
   visited_.assign(nb, 0);
   epoch_ = 0;
   search_of_.assign(nb, -1);
@@ -231,8 +236,10 @@ void IslandFinder::prepare(const Network& net) {
   label_of_key_.assign(n_intact_ + nb, -1);
   key_of_label_.assign(nb, -1);
   cert_checked_.assign(nb, 0);
-  build_certificates(net);
-  build_root_trees(net);
+  reaches_root_.assign(nb, 0);
+  root_search_.assign(n_intact_, -1);
+  fill_.reserve(nb);
+  root_label_.reserve(nb);
 }
 
 int IslandFinder::search_root(int a) {
@@ -329,6 +336,22 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
   const bool done = contested_ == 0;
   for (int isl : touched_) open_in_[isl] = 0;
   return done;
+}
+
+void IslandFinder::copy_intact_from(const IslandFinder& other) {
+  net_ = other.net_;
+  n_intact_ = other.n_intact_;
+  intact_label_ = other.intact_label_;
+  ref_order_offset_ = other.ref_order_offset_;
+  ref_order_ = other.ref_order_;
+  bus_cert_offset_ = other.bus_cert_offset_;
+  branch_cert_offset_ = other.branch_cert_offset_;
+  cert_branch_ = other.cert_branch_;
+  bus_cert_joins_offset_ = other.bus_cert_joins_offset_;
+  bus_cert_joins_ = other.bus_cert_joins_;
+  branch_has_cert_ = other.branch_has_cert_;
+  tree_via_ = other.tree_via_;
+  size_workspace(static_cast<int>(intact_label_.size()));
 }
 
 void IslandFinder::find(const Network& net, GridState& s) {

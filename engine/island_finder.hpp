@@ -39,8 +39,14 @@ class IslandFinder {
   // The same result by union-find over every alive branch.
   void find_from_scratch(const Network& net, GridState& state);
 
- private:
+  // Build the intact network's islands and certificates now (find() does it on first use).
+  // The network must not change afterwards.
   void prepare(const Network& net);
+  // Take the intact network's data from a prepared finder instead of building it again.
+  void copy_intact_from(const IslandFinder& other);
+
+ private:
+  void size_workspace(int n_bus);
   bool grow_searches(const Network& net, const GridState& s);  // false: over budget
   void write_islands(const Network& net, GridState& s, bool from_scratch);
   int search_root(int a);

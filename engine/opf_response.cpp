@@ -39,7 +39,6 @@ class OpfStage final : public ResponseStage {
     const BaseCase& base = ctx.base;
     const Network& net = *base.net;
     GridState& s = ctx.state;
-    solve_state(ctx, true);
     out.max_loading_first = find_overloads(base, s, ctx.options.tol, ctx.overloaded);
     ctx.overloaded_first.assign(ctx.overloaded.begin(), ctx.overloaded.end());
     out.n_overloaded_first = static_cast<int>(ctx.overloaded.size());

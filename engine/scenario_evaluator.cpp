@@ -30,8 +30,8 @@ namespace {
 
 class TopologyStage final : public ResponseStage {
  public:
-  void respond(EvalContext& ctx, SampleOutcome& out) override {
-    solve_state(ctx, false);
+  bool first_solve_with_flows() const override { return false; }
+  void respond(EvalContext&, SampleOutcome& out) override {
     out.max_loading_first = std::numeric_limits<double>::quiet_NaN();
   }
 };
@@ -39,7 +39,6 @@ class TopologyStage final : public ResponseStage {
 class DcStage final : public ResponseStage {
  public:
   void respond(EvalContext& ctx, SampleOutcome& out) override {
-    solve_state(ctx, true);
     out.max_loading_first = find_overloads(ctx.base, ctx.state, ctx.options.tol, ctx.overloaded);
     ctx.overloaded_first.assign(ctx.overloaded.begin(), ctx.overloaded.end());
     out.n_overloaded_first = static_cast<int>(ctx.overloaded.size());
@@ -109,12 +108,25 @@ ScenarioEvaluator::ScenarioEvaluator(const BaseCase& base, const ResponseOptions
 }
 
 const SampleOutcome& ScenarioEvaluator::evaluate(std::span<const int> destroyed_buses) {
+  begin(destroyed_buses);
+  return finish(false);
+}
+
+double* ScenarioEvaluator::begin(std::span<const int> destroyed_buses) {
   const Network& net = *base_.net;
   state_.reset_to_intact(net);
   for (int i : destroyed_buses) state_.destroy_bus(net, i);
   overloaded_.clear();
   overloaded_first_.clear();
   outcome_ = SampleOutcome{};
+  finder_.find(net, state_);
+  IslandBalancer::balance(net, state_);
+  return stage_->first_solve_with_flows() ? solver_->begin_solve(net, state_) : nullptr;
+}
+
+const SampleOutcome& ScenarioEvaluator::finish(bool backward_done) {
+  const Network& net = *base_.net;
+  if (stage_->first_solve_with_flows()) solver_->end_solve(net, state_, backward_done);
   EvalContext ctx{base_, options_, state_, finder_, *solver_, overloaded_, overloaded_first_};
   stage_->respond(ctx, outcome_);
 

@@ -30,8 +30,11 @@ struct EvalContext {
 class ResponseStage {
  public:
   virtual ~ResponseStage() = default;
-  // The outages are already applied to ctx.state; finish the sample's state and
-  // fill the response's fields of `out`.
+  // Whether the first solve (done by the evaluator before respond()) includes flows.
+  virtual bool first_solve_with_flows() const { return true; }
+  // The outages are applied to ctx.state and its first solve is done (islands, balancing
+  // and, where first_solve_with_flows(), flows); finish the sample's state and fill the
+  // response's fields of `out`.
   virtual void respond(EvalContext& ctx, SampleOutcome& out) = 0;
 };
 
@@ -48,6 +51,16 @@ class ScenarioEvaluator {
 
   // Destroy the given buses (and so their branches, generators and demand) and respond.
   const SampleOutcome& evaluate(std::span<const int> destroyed_buses);
+
+  // evaluate() in two phases, for batched backward solves across scenarios (see
+  // FlowSolver::begin_solve): begin() applies the outages and runs the first solve up to
+  // its last triangular solve, returning the vector awaiting it (or nullptr); finish()
+  // completes the sample. The outcome equals evaluate()'s bit for bit.
+  double* begin(std::span<const int> destroyed_buses);
+  const SampleOutcome& finish(bool backward_done);
+  int pending_size() const { return solver_->pending_size(); }
+
+  IslandFinder& finder() { return finder_; }
 
   const GridState& state() const { return state_; }
   const std::vector<int>& overloaded_first() const { return overloaded_first_; }

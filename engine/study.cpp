@@ -1,5 +1,7 @@
 #include "engine/study.hpp"
 
+#include "kernels/base_factor.hpp"
+
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
@@ -37,6 +39,7 @@ Study::Study(const StudyOptions& o) : options_(o) {
   }
   base_ = make_base_case(net_);
   if (o.solver == "fast") fast_shared_ = make_fast_flow_shared(net_);
+  islands_.prepare(net_);
   targets_ = make_targets(net_, o.targets);
   const int nt = targets_.size();
 
@@ -81,6 +84,10 @@ TallyShape Study::tally_shape() const {
   return TallyShape{targets_.size(), net_.n_bus(), net_.n_branch(), net_.total_demand_pos};
 }
 
+const kernels::BaseFactor* Study::base_factor() const {
+  return fast_shared_ ? &fast_flow_factor(*fast_shared_) : nullptr;
+}
+
 std::unique_ptr<FlowSolver> Study::make_flow_solver() const {
   if (options_.solver == "fast") return make_fast_flow_solver(net_, fast_shared_);
   return make_reference_flow_solver(net_);
@@ -92,9 +99,16 @@ SampleWorker::SampleWorker(const Study& study)
       scratch_(study.sampler().make_scratch()),
       struck_(study.targets().size()),
       destroyed_(study.targets().size()),
-      buses_(study.network().n_bus()) {}
+      buses_(study.network().n_bus()) {
+  evaluator_.finder().copy_intact_from(study.island_template());
+}
 
 const SampleOutcome& SampleWorker::run(std::uint64_t index) {
+  begin(index);
+  return finish(false);
+}
+
+double* SampleWorker::begin(std::uint64_t index) {
   const std::uint64_t seed = study_.options().seed;
   n_struck_ = study_.sampler().sample(seed, index, scratch_, struck_.data());
   SampleRng interception(seed, index, RngStream::kInterception);
@@ -105,22 +119,27 @@ const SampleOutcome& SampleWorker::run(std::uint64_t index) {
     if (q[t] > 0.0 && interception.uniform() < q[t]) continue;
     destroyed_[n_destroyed_++] = t;
   }
-  return evaluate_destroyed();
+  return begin_destroyed();
 }
 
 const SampleOutcome& SampleWorker::run_targets(std::span<const int> destroyed_targets) {
   n_struck_ = n_destroyed_ = static_cast<int>(destroyed_targets.size());
   std::copy(destroyed_targets.begin(), destroyed_targets.end(), struck_.begin());
   std::copy(destroyed_targets.begin(), destroyed_targets.end(), destroyed_.begin());
-  return evaluate_destroyed();
+  begin_destroyed();
+  return finish(false);
 }
 
-const SampleOutcome& SampleWorker::evaluate_destroyed() {
+double* SampleWorker::begin_destroyed() {
   const TargetSet& ts = study_.targets();
   n_buses_ = 0;
   for (int j = 0; j < n_destroyed_; ++j)
     for (int p = ts.offset[destroyed_[j]]; p < ts.offset[destroyed_[j] + 1]; ++p) buses_[n_buses_++] = ts.buses[p];
-  outcome_ = evaluator_.evaluate({buses_.data(), static_cast<std::size_t>(n_buses_)});
+  return evaluator_.begin({buses_.data(), static_cast<std::size_t>(n_buses_)});
+}
+
+const SampleOutcome& SampleWorker::finish(bool backward_done) {
+  outcome_ = evaluator_.finish(backward_done);
   outcome_.n_struck = n_struck_;
   outcome_.n_destroyed = n_destroyed_;
   outcome_.n_intercepted = n_struck_ - n_destroyed_;
@@ -140,9 +159,23 @@ SampleDetail SampleWorker::detail() const {
 
 namespace {
 
+// Per thread: kLanes workers, so that the first solves of kLanes consecutive samples
+// share one pass of the backward solve over the base factor (BaseFactor::backward_multi);
+// each sample's numbers are the same as alone (the lanes' arithmetic is the scalar one).
 struct ThreadContext {
-  explicit ThreadContext(const Study& study) : worker(study) { tally.reset(study.tally_shape()); }
-  SampleWorker worker;
+  static constexpr int kLanes = 4;
+  explicit ThreadContext(const Study& study) : factor(study.base_factor()) {
+    for (int w = 0; w < kLanes; ++w) lanes.push_back(std::make_unique<SampleWorker>(study));
+    tally.reset(study.tally_shape());
+  }
+  // Backward solves of the vectors begin() left pending, in one pass; marks them done.
+  void backward_pending(double* const* pending, int count, bool* done) {
+    if (!factor || count < 2) return;
+    factor->backward_multi(pending, count);
+    for (int q = 0; q < count; ++q) done[q] = true;
+  }
+  const kernels::BaseFactor* factor;
+  std::vector<std::unique_ptr<SampleWorker>> lanes;
   Tally tally;
 };
 
@@ -228,11 +261,23 @@ RunOutput run_samples(const Study& study, std::uint64_t begin, std::uint64_t end
                             const std::uint64_t s0 = starts[b];
                             const std::uint64_t s1 = b + 1 < starts.size() ? starts[b + 1] : chunk_end;
                             std::int64_t shed_q = 0;
-                            for (std::uint64_t i = s0; i < s1; ++i) {
-                              const SampleOutcome& o = ctx.worker.run(i);
-                              ctx.tally.add(i, o, ctx.worker.detail());
-                              shed_q += Tally::to_fixed(o.shed_mw);
-                              if (save_samples) record(records[b].rows, i, o, ctx.worker);
+                            constexpr int kLanes = ThreadContext::kLanes;
+                            for (std::uint64_t i = s0; i < s1; i += kLanes) {
+                              const int m = static_cast<int>(std::min<std::uint64_t>(kLanes, s1 - i));
+                              double* pending[kLanes];
+                              int lane_of[kLanes], np = 0;
+                              for (int w = 0; w < m; ++w)
+                                if (double* x = ctx.lanes[w]->begin(i + w)) pending[np] = x, lane_of[np++] = w;
+                              bool pending_done[kLanes] = {}, done[kLanes] = {};
+                              ctx.backward_pending(pending, np, pending_done);
+                              for (int q = 0; q < np; ++q) done[lane_of[q]] = pending_done[q];
+                              for (int w = 0; w < m; ++w) {
+                                SampleWorker& worker = *ctx.lanes[w];
+                                const SampleOutcome& o = worker.finish(done[w]);
+                                ctx.tally.add(i + w, o, worker.detail());
+                                shed_q += Tally::to_fixed(o.shed_mw);
+                                if (save_samples) record(records[b].rows, i + w, o, worker);
+                              }
                             }
                             if (progress) {
                               progress->done.fetch_add(s1 - s0, std::memory_order_relaxed);

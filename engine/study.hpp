@@ -56,6 +56,10 @@ class Study {
   std::uint64_t samples() const { return samples_; }
   TallyShape tally_shape() const;
   std::unique_ptr<FlowSolver> make_flow_solver() const;
+  // The intact network's islands and certificates, prepared once; workers copy them.
+  const IslandFinder& island_template() const { return islands_; }
+  // The shared base factor when --solver fast (batched backward solves), else null.
+  const kernels::BaseFactor* base_factor() const;
 
  private:
   StudyOptions options_;
@@ -67,6 +71,7 @@ class Study {
   std::vector<double> intercept_;
   std::uint64_t samples_ = 0;
   std::shared_ptr<const FastFlowShared> fast_shared_;  // the base factor (--solver fast), shared by all threads
+  IslandFinder islands_;
 };
 
 // Per-thread worker: draws sample i and evaluates it, allocation-free once built.
@@ -75,6 +80,10 @@ class SampleWorker {
   explicit SampleWorker(const Study& study);
   // Draw and evaluate sample `index`; the details stay readable until the next call.
   const SampleOutcome& run(std::uint64_t index);
+  // run() in two phases (ScenarioEvaluator::begin/finish): begin() draws and evaluates up
+  // to the first solve's backward solve, returning its vector or nullptr.
+  double* begin(std::uint64_t index);
+  const SampleOutcome& finish(bool backward_done);
   // Evaluate an explicit set of destroyed targets (no draw; nothing intercepted).
   const SampleOutcome& run_targets(std::span<const int> destroyed_targets);
   SampleDetail detail() const;
@@ -83,7 +92,7 @@ class SampleWorker {
   const ScenarioEvaluator& evaluator() const { return evaluator_; }
 
  private:
-  const SampleOutcome& evaluate_destroyed();
+  double* begin_destroyed();
   const Study& study_;
   ScenarioEvaluator evaluator_;
   StrikeSampler::Scratch scratch_;

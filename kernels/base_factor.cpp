@@ -82,6 +82,67 @@ void BaseFactor::backward(double* x) const {
   }
 }
 
+namespace {
+template <int W>
+void backward_lanes(int n, const int* cp, const int* ri, const double* v, double* x) {
+  for (int j = n - 1; j >= 0; --j) {
+    double s[W];
+    for (int w = 0; w < W; ++w) s[w] = x[j * W + w];
+    for (int p = cp[j]; p < cp[j + 1]; ++p) {
+      const double vp = v[p];
+      const double* xr = x + static_cast<std::ptrdiff_t>(ri[p]) * W;
+      for (int w = 0; w < W; ++w) s[w] -= vp * xr[w];
+    }
+    for (int w = 0; w < W; ++w) x[j * W + w] = s[w];
+  }
+}
+template <int W>
+void backward_multi_lanes(int n, const int* cp, const int* ri, const double* v, double* const* xs) {
+  double* x[W];
+  for (int w = 0; w < W; ++w) x[w] = xs[w];
+  for (int j = n - 1; j >= 0; --j) {
+    double s[W];
+    for (int w = 0; w < W; ++w) s[w] = x[w][j];
+    for (int p = cp[j]; p < cp[j + 1]; ++p) {
+      const double vp = v[p];
+      const int r = ri[p];
+      for (int w = 0; w < W; ++w) s[w] -= vp * x[w][r];
+    }
+    for (int w = 0; w < W; ++w) x[w][j] = s[w];
+  }
+}
+}  // namespace
+
+void BaseFactor::backward_multi(double* const* xs, int count) const {
+  const int* cp = colptr_.data();
+  const int* ri = row_.data();
+  const double* v = val_.data();
+  switch (count) {
+    case 1: backward(xs[0]); break;
+    case 2: backward_multi_lanes<2>(n_, cp, ri, v, xs); break;
+    case 3: backward_multi_lanes<3>(n_, cp, ri, v, xs); break;
+    case 4: backward_multi_lanes<4>(n_, cp, ri, v, xs); break;
+    case 5: backward_multi_lanes<5>(n_, cp, ri, v, xs); break;
+    case 6: backward_multi_lanes<6>(n_, cp, ri, v, xs); break;
+    case 7: backward_multi_lanes<7>(n_, cp, ri, v, xs); break;
+    case 8: backward_multi_lanes<8>(n_, cp, ri, v, xs); break;
+    default: throw std::invalid_argument("BaseFactor::backward_multi: count must be 1 to 8");
+  }
+}
+
+void BaseFactor::backward_batch(double* x, int lanes) const {
+  const int* cp = colptr_.data();
+  const int* ri = row_.data();
+  const double* v = val_.data();
+  switch (lanes) {
+    case 1: backward(x); break;
+    case 2: backward_lanes<2>(n_, cp, ri, v, x); break;
+    case 4: backward_lanes<4>(n_, cp, ri, v, x); break;
+    case 8: backward_lanes<8>(n_, cp, ri, v, x); break;
+    default: throw std::invalid_argument("BaseFactor::backward_batch: lanes must be 1, 2, 4 or 8");
+  }
+}
+
 int BaseFactor::sparse_forward(const int* starts, const double* vals, int nstart, double* work, unsigned char* mark,
                                std::vector<int>& idx, std::vector<double>& val) const {
   const std::size_t first = idx.size();

@@ -27,6 +27,16 @@ class BaseFactor {
   void forward(double* x) const;   // x <- L^{-1} x
   void scale_d(double* x) const;   // x <- D^{-1} x
   void backward(double* x) const;  // x <- L^{-T} x
+  // Batched backward solve: x holds `lanes` vectors interleaved (x[j * lanes + w] is
+  // entry j of vector w); every vector gets x <- L^{-T} x. One pass over L serves all
+  // lanes (each index and value loaded once, the lanes in SIMD registers), and each lane's
+  // arithmetic is the scalar backward()'s, in the same order: the same bits.
+  // lanes: 1, 2, 4 or 8.
+  void backward_batch(double* x, int lanes) const;
+  // The same for `count` (1..8) separate vectors xs[0..count), without interleaving them:
+  // each index and value of L is still loaded once for all of them.
+  void backward_multi(double* const* xs, int count) const;
+
   // Full solve in factor order (forward, D, backward).
   void solve_permuted(double* x) const {
     forward(x);

@@ -53,8 +53,9 @@ void WoodburyUpdate::init(const BaseFactor& f, int max_rank, long pool_entries) 
   work_.assign(n, 0.0);
   mark_.assign(n, 0);
   const long cols = std::max<long>(pool_entries / std::max<long>(height_, 1), 4L * max_rank);
-  begin_.reserve(cols);
-  end_.reserve(cols);
+  col_idx_.reserve(cols);
+  col_val_.reserve(cols);
+  col_len_.reserve(cols);
   cinv_.reserve(cols);
   idx_.reserve(pool_entries);
   val_.reserve(pool_entries);
@@ -68,8 +69,9 @@ void WoodburyUpdate::init(const BaseFactor& f, int max_rank, long pool_entries) 
 }
 
 void WoodburyUpdate::clear() {
-  begin_.clear();
-  end_.clear();
+  col_idx_.clear();
+  col_val_.clear();
+  col_len_.clear();
   cinv_.clear();
   idx_.clear();
   val_.clear();
@@ -79,16 +81,46 @@ void WoodburyUpdate::clear() {
 }
 
 bool WoodburyUpdate::fits(int columns, int starts_each) const {
-  return begin_.size() + columns <= begin_.capacity() &&
+  return col_len_.size() + columns <= col_len_.capacity() &&
          idx_.size() + static_cast<std::size_t>(columns) * starts_each * height_ <= idx_.capacity();
 }
 
-int WoodburyUpdate::add_column(const int* starts, const double* vals, int nstart, double cinv) {
-  begin_.push_back(static_cast<int>(idx_.size()));
-  f_->sparse_forward(starts, vals, nstart, work_.data(), mark_.data(), idx_, val_);
-  end_.push_back(static_cast<int>(idx_.size()));
+int WoodburyUpdate::push_slot(const int* idx, const double* val, int len, double cinv) {
+  col_idx_.push_back(idx);
+  col_val_.push_back(val);
+  col_len_.push_back(len);
   cinv_.push_back(cinv);
   return static_cast<int>(cinv_.size()) - 1;
+}
+
+int WoodburyUpdate::add_column(const int* starts, const double* vals, int nstart, double cinv) {
+  const std::size_t first = idx_.size();
+  const int len = f_->sparse_forward(starts, vals, nstart, work_.data(), mark_.data(), idx_, val_);
+  // The pool never reallocates (fits() keeps within its capacity), so pointers stay valid.
+  return push_slot(idx_.data() + first, val_.data() + first, len, cinv);
+}
+
+int WoodburyUpdate::add_column_view(const int* idx, const double* val, int len, double cinv) {
+  return push_slot(idx, val, len, cinv);
+}
+
+int WoodburyUpdate::add_column_difference(const int* ia, const double* va, int na, const int* ib, const double* vb,
+                                          int nb, double cinv) {
+  const std::size_t first = idx_.size();
+  int a = 0, b = 0;
+  while (a < na || b < nb) {
+    if (b == nb || (a < na && ia[a] < ib[b])) {
+      idx_.push_back(ia[a]);
+      val_.push_back(va[a++]);
+    } else if (a == na || ib[b] < ia[a]) {
+      idx_.push_back(ib[b]);
+      val_.push_back(-vb[b++]);
+    } else {
+      idx_.push_back(ia[a]);
+      val_.push_back(va[a++] - vb[b++]);
+    }
+  }
+  return push_slot(idx_.data() + first, val_.data() + first, static_cast<int>(idx_.size() - first), cinv);
 }
 
 bool WoodburyUpdate::set_active(const int* slots, int r) {
@@ -99,16 +131,22 @@ bool WoodburyUpdate::set_active(const int* slots, int r) {
   const double* inv_d = f_->inv_d_data();
   for (int i = keep; i < r; ++i) {
     const int si = slots[i];
-    for (int p = begin_[si]; p < end_[si]; ++p) work_[idx_[p]] = val_[p] * inv_d[idx_[p]];
+    const int* ii = col_idx_[si];
+    const double* vi = col_val_[si];
+    const int ni = col_len_[si];
+    for (int p = 0; p < ni; ++p) work_[ii[p]] = vi[p] * inv_d[ii[p]];
     for (int j = 0; j <= i; ++j) {
       const int sj = slots[j];
       double s = 0.0;
-      for (int p = begin_[sj]; p < end_[sj]; ++p) s += val_[p] * work_[idx_[p]];
+      const int* ij = col_idx_[sj];
+      const double* vj = col_val_[sj];
+      const int nj = col_len_[sj];
+      for (int p = 0; p < nj; ++p) s += vj[p] * work_[ij[p]];
       if (i == j) s += cinv_[si];
       m_[i * ld + j] = s;
       m_[j * ld + i] = s;
     }
-    for (int p = begin_[si]; p < end_[si]; ++p) work_[idx_[p]] = 0.0;
+    for (int p = 0; p < ni; ++p) work_[ii[p]] = 0.0;
   }
   for (int i = 0; i < r; ++i) {
     active_[i] = slots[i];
@@ -126,14 +164,18 @@ void WoodburyUpdate::apply(double* z) {
   for (int i = 0; i < r_; ++i) {
     const int s = active_[i];
     double t = 0.0;
-    for (int p = begin_[s]; p < end_[s]; ++p) t += val_[p] * inv_d[idx_[p]] * z[idx_[p]];
+    const int* ii = col_idx_[s];
+    const double* vi = col_val_[s];
+    for (int p = 0, n = col_len_[s]; p < n; ++p) t += vi[p] * inv_d[ii[p]] * z[ii[p]];
     t_[i] = t;
   }
   lu_solve(lu_.data(), r_, max_rank_, piv_.data(), t_.data());
   for (int i = 0; i < r_; ++i) {
     const int s = active_[i];
     const double y = t_[i];
-    for (int p = begin_[s]; p < end_[s]; ++p) z[idx_[p]] -= val_[p] * y;
+    const int* ii = col_idx_[s];
+    const double* vi = col_val_[s];
+    for (int p = 0, n = col_len_[s]; p < n; ++p) z[ii[p]] -= vi[p] * y;
   }
 }
 

@@ -32,6 +32,14 @@ class WoodburyUpdate {
   // given as 1/c. Returns its slot.
   int add_column(const int* starts, const double* vals, int nstart, double cinv);
 
+  // A column computed elsewhere (e.g. shared, precomputed L^{-1} P e_i), used in place:
+  // the storage must outlive the slot.
+  int add_column_view(const int* idx, const double* val, int len, double cinv);
+  // The difference a - b of two columns whose positions are ascending (single elimination
+  // paths are), merged into the pool: L^{-1} P (e_f - e_t) from the columns of e_f and e_t.
+  int add_column_difference(const int* ia, const double* va, int na, const int* ib, const double* vb, int nb,
+                            double cinv);
+
   // Use slots[0..r) as U (r <= max_rank). Returns false when M is numerically singular.
   bool set_active(const int* slots, int r);
   // z holds L^{-1} P r on entry; on return it holds L^{-1} P (r - U y), ready for D^{-1} and backward.
@@ -44,10 +52,13 @@ class WoodburyUpdate {
   const BaseFactor* f_ = nullptr;
   int max_rank_ = 0, r_ = 0;
   long height_ = 0;
-  // pool
-  std::vector<int> begin_;  // per slot, begin in idx_/val_ (end = next begin or size)
-  std::vector<int> end_;
+  int push_slot(const int* idx, const double* val, int len, double cinv);
+  // slots: each column's positions, values and length (in the pool or a caller's view)
+  std::vector<const int*> col_idx_;
+  std::vector<const double*> col_val_;
+  std::vector<int> col_len_;
   std::vector<double> cinv_;
+  // pool
   std::vector<int> idx_;
   std::vector<double> val_;
   // workspace

@@ -109,10 +109,11 @@ std::vector<int> cut_set(const Network& net, const std::vector<int>& buses, int 
   return v;
 }
 
-void run_case(const std::string& name, int scenarios_per_config, int max_k, int max_rank = 0) {
+void run_case(const std::string& name, int scenarios_per_config, int max_k, int max_rank = 0,
+              long max_column_entries = -1) {
   const Network net = load_network(test::data_path("cases/" + name + ".m"));
   const BaseCase base = make_base_case(net);
-  const auto shared = make_fast_flow_shared(net);
+  const auto shared = make_fast_flow_shared(net, max_column_entries);
   const std::vector<int> buses = alive_buses(net);
   std::mt19937_64 rng(12345);
   int failures = 0;
@@ -147,6 +148,11 @@ TEST(FastSolver, RefactorPathOnly) {
 TEST(FastSolver, RankFallback) {
   run_case("pglib_opf_case118_ieee", 150, 30, 4);
   run_case("pglib_opf_case300_ieee", 150, 30, 12);
+}
+// No precomputed columns: every Woodbury column is a sparse forward solve of its own.
+TEST(FastSolver, ColumnsPerScenario) {
+  run_case("pglib_opf_case118_ieee", 300, 30, 0, 0);
+  run_case("pglib_opf_case300_ieee", 200, 30, 0, 0);
 }
 // A high threshold: big strikes (up to 30 buses, hundreds of modifications) stay low-rank.
 TEST(FastSolver, HighRank) { run_case("pglib_opf_case118_ieee", 200, 30, 400); }
@@ -224,6 +230,28 @@ TEST(BaseFactor, SolvesLikeEigen) {
   for (int i = 0; i < n; ++i) EXPECT_NEAR(sp[i], dense[i], 1e-13 * (1.0 + std::abs(dense[i])));
   EXPECT_TRUE(std::all_of(work.begin(), work.end(), [](double w) { return w == 0.0; }));
   EXPECT_TRUE(std::all_of(mark.begin(), mark.end(), [](unsigned char m) { return m == 0; }));
+}
+
+// Batched backward solves give each lane the scalar backward solve's bits.
+TEST(BaseFactor, BatchedBackwardEqualsScalarBitForBit) {
+  const Network net = load_network(test::data_path("cases/pglib_opf_case300_ieee.m"));
+  const auto shared = make_fast_flow_shared(net);
+  const kernels::BaseFactor& bf = fast_flow_factor(*shared);
+  const int n = bf.size();
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (int lanes : {1, 2, 4, 8}) {
+    std::vector<std::vector<double>> single(lanes, std::vector<double>(n));
+    std::vector<double> batch(static_cast<std::size_t>(n) * lanes);
+    for (int w = 0; w < lanes; ++w)
+      for (int j = 0; j < n; ++j) batch[static_cast<std::size_t>(j) * lanes + w] = single[w][j] = u(rng);
+    for (auto& v : single) bf.backward(v.data());
+    bf.backward_batch(batch.data(), lanes);
+    for (int w = 0; w < lanes; ++w)
+      for (int j = 0; j < n; ++j) ASSERT_EQ(batch[static_cast<std::size_t>(j) * lanes + w], single[w][j]) << lanes << " lanes";
+  }
+  std::vector<double> x(3 * static_cast<std::size_t>(n));
+  EXPECT_THROW(bf.backward_batch(x.data(), 3), std::invalid_argument);
 }
 
 // Whole runs: every statistic agrees between --solver fast and --solver reference.

@@ -287,6 +287,29 @@ TEST(Study, SavedSampleReEvaluatesToTheSameResult) {
   }
 }
 
+// Workers run four samples' backward solves together (BaseFactor::backward_batch); each
+// sample's numbers must be those of evaluating it alone, bit for bit, whatever lane and
+// batch it fell in (a start off a multiple of four regroups every batch).
+TEST(Study, BatchedSamplesEqualOneAtATime) {
+  for (const char* response : {"dc", "cascade"}) {
+    StudyOptions o = options("pglib_opf_case2383wp_k", "uniform", 3, 150);
+    o.response = response;
+    o.dispatch = "case";
+    const Study study(o);
+    for (std::uint64_t begin : {0u, 3u}) {
+      const RunOutput run = run_samples(study, begin, begin + 150, 1, true, nullptr, nullptr);
+      SampleWorker w(study);
+      ASSERT_EQ(run.samples.size(), 150u);
+      for (std::size_t j = 0; j < run.samples.size(); ++j) {
+        const SampleOutcome& alone = w.run(run.samples.index[j]);
+        ASSERT_EQ(alone.shed_mw, run.samples.shed_mw[j]) << response << " sample " << run.samples.index[j];
+        ASSERT_EQ(alone.max_loading_first, run.samples.max_loading_first[j]) << response << " sample " << run.samples.index[j];
+        ASSERT_EQ(alone.n_tripped, run.samples.n_tripped[j]) << response << " sample " << run.samples.index[j];
+      }
+    }
+  }
+}
+
 TEST(Study, DefenceInterceptsStrikes) {
   StudyOptions o = options("pglib_opf_case14_ieee", "uniform", 2, 2000);
   const Study open(o);
