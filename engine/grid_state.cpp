@@ -11,6 +11,8 @@ void GridState::resize(const Network& net) {
   branch_tripped.resize(nl);
   removed_branches.clear();
   removed_branches.reserve(nl);
+  destroyed_buses.clear();
+  destroyed_buses.reserve(nb);
   island_of.resize(nb);
   island_offset.resize(nb + 1);
   island_buses.resize(nb);
@@ -32,12 +34,14 @@ void GridState::reset_to_intact(const Network& net) {
   std::copy(net.br_in_service.begin(), net.br_in_service.end(), branch_alive.begin());
   std::fill(branch_tripped.begin(), branch_tripped.end(), 0);
   removed_branches.clear();
+  destroyed_buses.clear();
   n_islands = 0;
 }
 
 void GridState::destroy_bus(const Network& net, int i) {
   if (!bus_alive[i]) return;
   bus_alive[i] = 0;
+  destroyed_buses.insert(std::upper_bound(destroyed_buses.begin(), destroyed_buses.end(), i), i);
   for (int k = net.adj_offset[i]; k < net.adj_offset[i + 1]; ++k) {
     const int e = net.adj_branch[k];
     if (branch_alive[e]) {

@@ -22,6 +22,8 @@ struct GridState {
   // Branches in service in the intact network that are not alive now, in the order
   // they were removed (outages first, then cascade trips). Low-rank solvers read this.
   std::vector<int> removed_branches;
+  // Buses destroyed in this sample (in service before), ascending.
+  std::vector<int> destroyed_buses;
 
   // --- islands: components of alive buses over alive branches ---
   int n_islands = 0;

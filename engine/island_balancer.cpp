@@ -3,11 +3,14 @@
 namespace sre {
 
 void IslandBalancer::balance(const Network& net, GridState& s) {
-  const int nb = net.n_bus();
+  // Destroyed buses in ascending order (out-of-service buses have no demand), so the sum
+  // is the one over every bus that is not alive; they inject nothing. Buses of live
+  // islands get their injection below, those of dead islands 0; out-of-service buses
+  // are never written (0 since resize()).
   double destroyed = 0.0;
-  for (int i = 0; i < nb; ++i) {
+  for (int i : s.destroyed_buses) {
     s.injection_mw[i] = 0.0;
-    if (!s.bus_alive[i]) destroyed += net.bus_demand_pos[i];
+    destroyed += net.bus_demand_pos[i];
   }
   s.destroyed_demand = destroyed;
 
@@ -26,6 +29,7 @@ void IslandBalancer::balance(const Network& net, GridState& s) {
     s.island_supply_cap[k] = c;
 
     if (!(c > 0.0)) {
+      for (int p = begin; p < end; ++p) s.injection_mw[s.island_buses[p]] = 0.0;
       s.island_kind[k] = IslandKind::kDead;
       s.island_shed[k] = d;
       s.island_served_ratio[k] = 0.0;

@@ -216,6 +216,15 @@ void IslandFinder::prepare(const Network& net) {
   for (int k = 0; k < n_intact_; ++k)
     std::sort(ref_order_.begin() + ref_order_offset_[k], ref_order_.begin() + ref_order_offset_[k + 1], before);
 
+  intact_buses_.clear();
+  intact_pos_.assign(nb, -1);
+  intact_island_of_.assign(nb, -1);
+  for (int i = 0; i < nb; ++i)
+    if (intact_label_[i] >= 0) {
+      intact_pos_[i] = static_cast<int>(intact_buses_.size());
+      intact_buses_.push_back(i);
+      intact_island_of_[i] = intact_label_[i];
+    }
   build_certificates(net);
   build_root_trees(net);
   size_workspace(nb);
@@ -240,6 +249,10 @@ void IslandFinder::size_workspace(int nb) {
   root_search_.assign(n_intact_, -1);
   fill_.reserve(nb);
   root_label_.reserve(nb);
+  visited_list_.reserve(nb);
+  excluded_.reserve(nb);
+  small_.reserve(nb);
+  excluded_mark_.assign(nb, 0);
 }
 
 int IslandFinder::search_root(int a) {
@@ -255,13 +268,16 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
     std::fill(visited_.begin(), visited_.end(), 0);
     std::fill(cert_checked_.begin(), cert_checked_.end(), 0);
     std::fill(reaches_root_.begin(), reaches_root_.end(), 0);
+    std::fill(excluded_mark_.begin(), excluded_mark_.end(), 0);
     epoch_ = 1;
   }
   int n_search = 0;
   touched_.clear();
   contested_ = 0;
+  visited_list_.clear();
   auto enqueue = [&](int w, int q) {
     visited_[w] = epoch_;
+    visited_list_.push_back(w);
     search_of_[w] = q;
     next_in_queue_[w] = -1;
     if (head_[q] < 0)
@@ -351,6 +367,9 @@ void IslandFinder::copy_intact_from(const IslandFinder& other) {
   bus_cert_joins_ = other.bus_cert_joins_;
   branch_has_cert_ = other.branch_has_cert_;
   tree_via_ = other.tree_via_;
+  intact_buses_ = other.intact_buses_;
+  intact_pos_ = other.intact_pos_;
+  intact_island_of_ = other.intact_island_of_;
   size_workspace(static_cast<int>(intact_label_.size()));
 }
 
@@ -360,6 +379,7 @@ void IslandFinder::find(const Network& net, GridState& s) {
     find_from_scratch(net, s);
     return;
   }
+  if (find_in_one_intact_island(net, s)) return;
 
   // Label: a bus reached by a search that ran out belongs to that search's island; every
   // other alive bus to what remains of its intact island.
@@ -388,6 +408,78 @@ void IslandFinder::find(const Network& net, GridState& s) {
   s.n_islands = n;
   write_islands(net, s, false);
   for (int k = 0; k < n; ++k) label_of_key_[key_of_label_[k]] = -1;
+}
+
+// The common case, written without a pass of per-bus decisions: one intact island, and
+// what remains of it holds the lowest alive bus. Its buses are the intact list less the
+// excluded ones (destroyed, or in a small island split off), copied in stretches; the
+// small islands are the searches that ran out. False (nothing written) otherwise.
+bool IslandFinder::find_in_one_intact_island(const Network& net, GridState& s) {
+  // (A single-bus network is left to the general path: its bus has no branch, so a strike
+  // on it removes none and would not be seen here.)
+  if (n_intact_ != 1 || intact_buses_.size() < 2) return false;
+  excluded_.clear();
+  small_.clear();
+  for (int e : s.removed_branches)
+    for (int i : {net.br_from[e], net.br_to[e]})
+      if (!s.bus_alive[i] && excluded_mark_[i] != epoch_) {
+        excluded_mark_[i] = epoch_;
+        excluded_.push_back(i);
+      }
+  for (int v : visited_list_) {
+    const int r = search_root(search_of_[v]);
+    if (pending_[r] != 0) continue;
+    small_.push_back({v, r});
+    excluded_mark_[v] = epoch_;
+    excluded_.push_back(v);
+  }
+  int rest_low = -1;
+  for (int i : intact_buses_)
+    if (excluded_mark_[i] != epoch_) {
+      rest_low = i;
+      break;
+    }
+  std::sort(small_.begin(), small_.end());
+  if (rest_low < 0 || (!small_.empty() && small_.front().first < rest_low)) return false;
+
+  // Islands: what remains (label 0), then the small ones by their lowest bus.
+  int n = 1;
+  key_of_label_[0] = 0;
+  label_of_key_[0] = 0;
+  for (const auto& [bus, root] : small_) {
+    int& label = label_of_key_[n_intact_ + root];
+    if (label < 0) {
+      label = n++;
+      key_of_label_[label] = n_intact_ + root;
+    }
+  }
+  s.n_islands = n;
+  std::copy(intact_island_of_.begin(), intact_island_of_.end(), s.island_of.begin());
+  std::sort(excluded_.begin(), excluded_.end());
+  for (int i : excluded_) s.island_of[i] = -1;  // small-island buses relabelled below
+  std::fill(s.island_offset.begin(), s.island_offset.begin() + n + 1, 0);
+  for (const auto& [bus, root] : small_) {
+    const int label = label_of_key_[n_intact_ + root];
+    s.island_of[bus] = label;
+    ++s.island_offset[label + 1];
+  }
+  s.island_offset[1] = static_cast<int>(intact_buses_.size() - excluded_.size());
+  for (int k = 1; k < n; ++k) s.island_offset[k + 1] += s.island_offset[k];
+  // What remains: the intact list in stretches between excluded buses.
+  int out = 0, from = 0;
+  for (int i : excluded_) {
+    const int to = intact_pos_[i];
+    std::copy(intact_buses_.begin() + from, intact_buses_.begin() + to, s.island_buses.begin() + out);
+    out += to - from;
+    from = to + 1;
+  }
+  std::copy(intact_buses_.begin() + from, intact_buses_.end(), s.island_buses.begin() + out);
+  // Small islands: their buses ascending (small_ is sorted by bus).
+  fill_.assign(s.island_offset.begin(), s.island_offset.begin() + n);
+  for (const auto& [bus, root] : small_) s.island_buses[fill_[s.island_of[bus]]++] = bus;
+  choose_refs(net, s, false);
+  for (int k = 0; k < n; ++k) label_of_key_[key_of_label_[k]] = -1;
+  return true;
 }
 
 void IslandFinder::find_from_scratch(const Network& net, GridState& s) {
@@ -424,8 +516,13 @@ void IslandFinder::write_islands(const Network& net, GridState& s, bool from_scr
   for (int i = 0; i < nb; ++i)
     if (s.island_of[i] >= 0) s.island_buses[fill_[s.island_of[i]]++] = i;
 
-  // Reference: the case's reference bus if held, else the largest supply capacity
-  // (lowest index on ties), which is the lowest-index bus when there is no supply.
+  choose_refs(net, s, from_scratch);
+}
+
+// Reference: the case's reference bus if held, else the largest supply capacity (lowest
+// index on ties), which is the lowest-index bus when there is no supply.
+void IslandFinder::choose_refs(const Network& net, GridState& s, bool from_scratch) const {
+  const int n = s.n_islands;
   for (int k = 0; k < n; ++k) {
     if (!from_scratch && key_of_label_[k] < n_intact_) {
       const int isl = key_of_label_[k];

@@ -21,6 +21,7 @@
 // find_from_scratch() is the plain union-find over every branch; tests check the two
 // give the same islands.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "engine/grid_state.hpp"
@@ -49,6 +50,8 @@ class IslandFinder {
   void size_workspace(int n_bus);
   bool grow_searches(const Network& net, const GridState& s);  // false: over budget
   void write_islands(const Network& net, GridState& s, bool from_scratch);
+  bool find_in_one_intact_island(const Network& net, GridState& s);
+  void choose_refs(const Network& net, GridState& s, bool from_scratch) const;
   int search_root(int a);
   void merge_searches(int a, int b, int intact_island);
   void build_certificates(const Network& net);
@@ -68,6 +71,9 @@ class IslandFinder {
   std::vector<int> bus_cert_joins_offset_, bus_cert_joins_;
   std::vector<std::uint8_t> branch_has_cert_;
   std::vector<std::uint32_t> cert_checked_;  // == epoch_: bus certificate used this call
+  std::vector<int> intact_buses_;      // in-service buses, ascending
+  std::vector<int> intact_pos_;        // per bus: position in intact_buses_, -1 out of service
+  std::vector<int> intact_island_of_;  // per bus: intact island, -1 out of service
   std::vector<int> tree_via_;                 // per bus: branch towards its intact island's root, -1 at roots
   std::vector<std::uint32_t> reaches_root_;   // == epoch_: known to reach the root this call
   std::vector<int> root_search_;              // per intact island: a search known to reach the root, -1
@@ -83,6 +89,10 @@ class IslandFinder {
   std::vector<int> touched_;                  // intact islands with a search
   int contested_ = 0;                         // intact islands with two or more growing searches
 
+  std::vector<int> visited_list_;                  // buses reached by the searches, this call
+  std::vector<int> excluded_;                      // destroyed buses and buses of small islands
+  std::vector<std::pair<int, int>> small_;         // (bus, search root) of small islands' buses
+  std::vector<std::uint32_t> excluded_mark_;       // == epoch_: in excluded_
   std::vector<int> label_of_key_;  // key: intact island, or n_intact_ + search root
   std::vector<int> key_of_label_;
   kernels::UnionFind sets_;
