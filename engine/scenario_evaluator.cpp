@@ -20,7 +20,9 @@ double find_overloads(const BaseCase& base, const GridState& s, double tol, std:
     if (!s.branch_alive[e]) continue;
     const double limit = base.limit_mw[e];
     const double flow = std::abs(s.flow_mw[e]);
-    worst = std::max(worst, flow / limit);
+    // Divide only where the ratio can beat the worst so far (the slack covers rounding),
+    // so the result is the plain maximum of flow / limit, bit for bit.
+    if (flow > worst * limit * (1.0 - 1e-12)) worst = std::max(worst, flow / limit);
     if (flow > limit * (1.0 + tol) + 1e-6 + 1e-9 * limit) overloaded.push_back(e);
   }
   return worst;

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <random>
 
 #include "engine/base_case.hpp"
 #include "engine/dc_power_flow.hpp"
@@ -191,6 +192,38 @@ TEST(SlackPowerFlow, SlackTakesTheMismatch) {
   // Generator 2 keeps 50 MW; the reference unit takes 200 - 50 = 150 MW.
   EXPECT_NEAR(r.gen_pg[0], 150.0, 1e-9);
   EXPECT_NEAR(r.gen_pg[1], 50.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace sre
+
+namespace sre {
+namespace {
+
+// find_overloads skips most divisions; its highest loading must still be the plain
+// maximum of |flow| / limit, bit for bit, and its list the branches past the test.
+TEST(FindOverloads, MaximumAndListMatchAPlainScan) {
+  const Network net = load_network(test::data_path("cases/pglib_opf_case118_ieee.m"));
+  const BaseCase base = make_base_case(net);
+  GridState s = base.state;
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> u(-1.3, 1.3);
+  std::vector<int> overloaded;
+  for (int trial = 0; trial < 500; ++trial) {
+    for (int e = 0; e < net.n_branch(); ++e) s.flow_mw[e] = base.limit_mw[e] > 0 ? u(rng) * base.limit_mw[e] : u(rng);
+    if (trial % 5 == 0) s.flow_mw[base.limited_branches[trial % base.limited_branches.size()]] = 0.0;
+    const double tol = trial % 2 ? 0.1 : 0.0;
+    const double worst = find_overloads(base, s, tol, overloaded);
+    double plain = 0.0;
+    std::vector<int> expect;
+    for (int e : base.limited_branches) {
+      const double r = std::abs(s.flow_mw[e]) / base.limit_mw[e];
+      plain = std::max(plain, r);
+      if (std::abs(s.flow_mw[e]) > base.limit_mw[e] * (1.0 + tol) + 1e-6 + 1e-9 * base.limit_mw[e]) expect.push_back(e);
+    }
+    ASSERT_EQ(worst, plain) << trial;
+    ASSERT_EQ(overloaded, expect) << trial;
+  }
 }
 
 }  // namespace
