@@ -14,7 +14,7 @@ BaseCase make_base_case(const Network& net) {
   b.state.resize(net);
   b.state.reset_to_intact(net);
   IslandFinder finder;
-  finder.find(net, b.state);
+  finder.find_from_scratch(net, b.state);  // one call: no certificates to build
   IslandBalancer::balance(net, b.state);
   make_reference_flow_solver(net)->solve(net, b.state);
   b.shed_mw = b.state.shed_mw;

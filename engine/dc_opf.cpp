@@ -365,7 +365,7 @@ DispatchResult solve_dc_opf(const Network& net) {
   s.resize(net);
   s.reset_to_intact(net);
   IslandFinder finder;
-  finder.find(net, s);
+  finder.find_from_scratch(net, s);  // one call: no certificates to build
 
   bool qp = false;
   for (int g = 0; g < net.n_gen(); ++g) qp = qp || (net.gen_in_service[g] && cost[g].c2 != 0.0);

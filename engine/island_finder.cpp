@@ -375,7 +375,9 @@ void IslandFinder::copy_intact_from(const IslandFinder& other) {
 
 void IslandFinder::find(const Network& net, GridState& s) {
   if (net_ != &net || static_cast<int>(intact_label_.size()) != net.n_bus()) prepare(net);
-  if (!grow_searches(net, s)) {
+  // Many removed branches (a long cascade) leave many searches and stale certificates:
+  // union-find over every branch is cheaper than trying.
+  if (static_cast<int>(s.removed_branches.size()) > net.n_bus() / 16 + 64 || !grow_searches(net, s)) {
     find_from_scratch(net, s);
     return;
   }
