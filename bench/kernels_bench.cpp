@@ -100,6 +100,11 @@ void BM_BaseSolve(benchmark::State& st, KCase c) {
   st.counters["n"] = f.size();
   st.counters["nnzL"] = static_cast<double>(f.nnz_l());
   st.counters["etree_height"] = f.etree_height();
+  // Entries of the precomputed columns L^{-1} e_p (each one elimination-tree path).
+  double paths = 0.0;
+  for (int p0 = 0; p0 < f.size(); ++p0)
+    for (int j = p0; j >= 0; j = f.parent()[j]) paths += 1.0;
+  st.counters["column_entries"] = paths;
 }
 
 // Batched backward solves: `lanes` vectors per pass over L; items_per_second counts

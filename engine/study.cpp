@@ -9,6 +9,7 @@
 #include <tbb/task_arena.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <iostream>
 
@@ -159,13 +160,24 @@ SampleDetail SampleWorker::detail() const {
 
 namespace {
 
-// Per thread: kLanes workers, so that the first solves of kLanes consecutive samples
+// Lanes per worker thread: SRE_BATCH_LANES (1 to 8) for measurements, else 4, the
+// measured best on case2383wp_k and case9241pegase (docs/performance.md).
+int batch_lanes() {
+  static const int lanes = [] {
+    const char* v = std::getenv("SRE_BATCH_LANES");
+    const int n = v ? std::atoi(v) : 0;
+    return n >= 1 && n <= 8 ? n : 4;
+  }();
+  return lanes;
+}
+
+// Per thread: batch_lanes() workers, so that the first solves of consecutive samples
 // share one pass of the backward solve over the base factor (BaseFactor::backward_multi);
 // each sample's numbers are the same as alone (the lanes' arithmetic is the scalar one).
 struct ThreadContext {
-  static constexpr int kLanes = 4;
+  static constexpr int kMaxLanes = 8;
   explicit ThreadContext(const Study& study) : factor(study.base_factor()) {
-    for (int w = 0; w < kLanes; ++w) lanes.push_back(std::make_unique<SampleWorker>(study));
+    for (int w = 0, n = batch_lanes(); w < n; ++w) lanes.push_back(std::make_unique<SampleWorker>(study));
     tally.reset(study.tally_shape());
   }
   // Backward solves of the vectors begin() left pending, in one pass; marks them done.
@@ -261,14 +273,15 @@ RunOutput run_samples(const Study& study, std::uint64_t begin, std::uint64_t end
                             const std::uint64_t s0 = starts[b];
                             const std::uint64_t s1 = b + 1 < starts.size() ? starts[b + 1] : chunk_end;
                             std::int64_t shed_q = 0;
-                            constexpr int kLanes = ThreadContext::kLanes;
-                            for (std::uint64_t i = s0; i < s1; i += kLanes) {
-                              const int m = static_cast<int>(std::min<std::uint64_t>(kLanes, s1 - i));
-                              double* pending[kLanes];
-                              int lane_of[kLanes], np = 0;
+                            constexpr int kMaxLanes = ThreadContext::kMaxLanes;
+                            const std::uint64_t n_lanes = ctx.lanes.size();
+                            for (std::uint64_t i = s0; i < s1; i += n_lanes) {
+                              const int m = static_cast<int>(std::min<std::uint64_t>(n_lanes, s1 - i));
+                              double* pending[kMaxLanes];
+                              int lane_of[kMaxLanes], np = 0;
                               for (int w = 0; w < m; ++w)
                                 if (double* x = ctx.lanes[w]->begin(i + w)) pending[np] = x, lane_of[np++] = w;
-                              bool pending_done[kLanes] = {}, done[kLanes] = {};
+                              bool pending_done[kMaxLanes] = {}, done[kMaxLanes] = {};
                               ctx.backward_pending(pending, np, pending_done);
                               for (int q = 0; q < np; ++q) done[lane_of[q]] = pending_done[q];
                               for (int w = 0; w < m; ++w) {
