@@ -229,6 +229,11 @@ class FastFlowSolver final : public FlowSolver {
     island_grounded_.assign(nb + 1, 0);
     x_.assign(sh_->n_var, 0.0);
     refactor_.analyze(sh_->upper);
+    rwb_.init(sh_->factor, max_rank_, pool);  // rebound to rfactor_ after the first refactorisation
+    grounded_mark_.assign(nb, 0);
+    grounded_list_.reserve(nb);
+    rbase_removed_.reserve(net.n_branch());
+    rbase_destroyed_.reserve(nb);
     bus_slot_seen_.assign(nb, 0);
     seen_list_.reserve(nb);
     // Room for every variable bus and shifter end: no allocation whatever a state needs.
@@ -319,6 +324,8 @@ class FastFlowSolver final : public FlowSolver {
 
   bool solve_fast(const Network& net, GridState& s) {
     const FastFlowShared& sh = *sh_;
+    // A later cascade round of a state refactorised before: low rank on top of that factor.
+    if (solve_on_refactor_base(net, s)) return true;
     // Count the modifications first (rank check before any work).
     int n_dead_var = 0;
     std::fill(island_grounded_.begin(), island_grounded_.begin() + s.n_islands, 0);
@@ -357,6 +364,7 @@ class FastFlowSolver final : public FlowSolver {
     }
     build_rhs(net, s);
     refactor_.solve(x_.data());
+    remember_refactor_base(net, s);
     finish(net, s);
     return true;
   }
@@ -385,6 +393,81 @@ class FastFlowSolver final : public FlowSolver {
         if (sh.pos_of_bus[r] >= 0) slots_.push_back(bus_slot(r));
       }
     return wb_.set_active(slots_.data(), static_cast<int>(slots_.size()));
+  }
+
+  // After a refactorisation: keep its factor as a base for the next cascade rounds of this
+  // state. Its matrix is fixed by the removed branches so far (a prefix of every later
+  // state's list) and its groundings (destroyed variable buses; islands without a base
+  // reference, at their reference then).
+  void remember_refactor_base(const Network& net, const GridState& s) {
+    const FastFlowShared& sh = *sh_;
+    rfactor_.assign_values(sh.factor, refactor_.l(), refactor_.d());
+    if (!rwb_bound_) {
+      const long pool = 4L * max_rank_ * 2 * std::max(1, sh.factor.etree_height());
+      rwb_.init(rfactor_, max_rank_, pool);
+      rwb_bound_ = true;
+    }
+    rwb_.clear();
+    rbase_removed_.assign(s.removed_branches.begin(), s.removed_branches.end());
+    rbase_destroyed_.assign(s.destroyed_buses.begin(), s.destroyed_buses.end());
+    for (int i : grounded_list_) grounded_mark_[i] = 0;
+    grounded_list_.clear();
+    for (int k = 0; k < s.n_islands; ++k)
+      if (!island_grounded_[k] && sh.pos_of_bus[s.island_ref[k]] >= 0) {
+        grounded_mark_[s.island_ref[k]] = 1;
+        grounded_list_.push_back(s.island_ref[k]);
+      }
+    rbase_valid_ = true;
+    (void)net;
+  }
+
+  // The state extends the remembered refactorisation's (same destroyed buses, its removed
+  // branches a prefix of ours): B = A_r - sum over new trips b_e u_e u_e^T + a grounding
+  // for each island that holds neither a base reference nor one of A_r's groundings
+  // (islands only split, so each holds at most one). Low rank: solve by Woodbury on A_r.
+  bool solve_on_refactor_base(const Network& net, GridState& s) {
+    if (!rbase_valid_) return false;
+    const FastFlowShared& sh = *sh_;
+    const std::size_t prefix = rbase_removed_.size();
+    if (s.removed_branches.size() < prefix || s.destroyed_buses != rbase_destroyed_ ||
+        !std::equal(rbase_removed_.begin(), rbase_removed_.end(), s.removed_branches.begin()))
+      return false;
+    std::fill(island_grounded_.begin(), island_grounded_.begin() + s.n_islands, 0);
+    for (int r : sh.base_refs)
+      if (s.bus_alive[r]) island_grounded_[s.island_of[r]] = 1;
+    for (int i : grounded_list_)
+      if (s.bus_alive[i]) island_grounded_[s.island_of[i]] = 1;
+    slots_.clear();
+    rwb_.clear();
+    int rank = static_cast<int>(s.removed_branches.size() - prefix);
+    for (int k = 0; k < s.n_islands; ++k) rank += !island_grounded_[k];
+    if (rank > max_rank_ || !rwb_.fits(rank, 2)) return false;
+    for (std::size_t q = prefix; q < s.removed_branches.size(); ++q) {
+      const int e = s.removed_branches[q];
+      const int pf = sh.pos_of_bus[net.br_from[e]], pt = sh.pos_of_bus[net.br_to[e]];
+      int starts[2];
+      double vals[2];
+      int ns = 0;
+      if (pf >= 0) starts[ns] = pf, vals[ns++] = 1.0;
+      if (pt >= 0) starts[ns] = pt, vals[ns++] = -1.0;
+      if (ns > 0) slots_.push_back(rwb_.add_column(starts, vals, ns, -1.0 / net.br_b[e]));
+    }
+    for (int k = 0; k < s.n_islands; ++k)
+      if (!island_grounded_[k]) {
+        const int p = sh.pos_of_bus[s.island_ref[k]];
+        if (p < 0) continue;
+        const double one = 1.0;
+        slots_.push_back(rwb_.add_column(&p, &one, 1, 1.0 / sh.ground));
+      }
+    if (!rwb_.set_active(slots_.data(), static_cast<int>(slots_.size()))) return false;
+    ++n_rebased_;
+    build_rhs(net, s);
+    rfactor_.forward(x_.data());
+    rwb_.apply(x_.data());
+    rfactor_.scale_d(x_.data());
+    rfactor_.backward(x_.data());
+    finish(net, s);
+    return true;
   }
 
   // Assemble the grounded matrix of this state from scratch (alive branches, then
@@ -560,6 +643,13 @@ class FastFlowSolver final : public FlowSolver {
   std::vector<double> corr_val_, sparse_work_, sparse_val_;
   std::vector<unsigned char> sparse_mark_;
   bool pending_ = false;  // begin_solve() left x_ awaiting the backward solve
+  // The latest refactorisation as a base for low-rank updates (later cascade rounds).
+  kernels::BaseFactor rfactor_;
+  kernels::WoodburyUpdate rwb_;
+  bool rwb_bound_ = false, rbase_valid_ = false;
+  std::vector<int> rbase_removed_, rbase_destroyed_, grounded_list_;
+  std::vector<std::uint8_t> grounded_mark_;
+  long n_rebased_ = 0;
   long calls_ = 0, fallbacks_ = 0, n_woodbury_ = 0, n_refactor_ = 0;
 };
 

@@ -25,6 +25,9 @@ class RefactorLdlt {
   bool factorize();
   // x <- A^{-1} x, in place (pre-ordered indices).
   void solve(double* x) const;
+  // The latest factor: L strictly lower (unit diagonal implied), compressed columns; D.
+  const SparseMatrix& l() const { return ldlt_.l(); }
+  const double* d() const { return ldlt_.d().data(); }
 
  private:
   using Base = Eigen::SimplicialLDLT<SparseMatrix, Eigen::Upper, Eigen::NaturalOrdering<int>>;
