@@ -561,7 +561,16 @@ class FastFlowSolver final : public FlowSolver {
     const double* fp = sh.fShift.data();
     double* x = x_.data();
     for (int p = 0; p < sh.n_var; ++p) x[p] = a * fs[p] + b * fh[p] - c * fd[p] + fp[p];
-    if (!corr_pos_.empty()) {
+    if (!sh.col_begin.empty()) {
+      // L^{-1} of the corrections: a combination of the precomputed columns.
+      for (std::size_t c = 0; c < corr_pos_.size(); ++c) {
+        const int p = corr_pos_[c];
+        const double delta = corr_val_[c];
+        const int* ci = col_idx(p);
+        const double* cv = col_val(p);
+        for (int q = 0, len = col_len(p); q < len; ++q) x[ci[q]] += delta * cv[q];
+      }
+    } else if (!corr_pos_.empty()) {
       sparse_idx_.clear();
       sparse_val_.clear();
       const int nz = sh.factor.sparse_forward(corr_pos_.data(), corr_val_.data(), static_cast<int>(corr_pos_.size()),
