@@ -364,7 +364,7 @@ class FastFlowSolver final : public FlowSolver {
     }
     build_rhs(net, s);
     refactor_.solve(x_.data());
-    remember_refactor_base(net, s);
+    remember_refactor_base(s);
     finish(net, s);
     return true;
   }
@@ -399,7 +399,7 @@ class FastFlowSolver final : public FlowSolver {
   // state. Its matrix is fixed by the removed branches so far (a prefix of every later
   // state's list) and its groundings (destroyed variable buses; islands without a base
   // reference, at their reference then).
-  void remember_refactor_base(const Network& net, const GridState& s) {
+  void remember_refactor_base(const GridState& s) {
     const FastFlowShared& sh = *sh_;
     rfactor_.assign_values(sh.factor, refactor_.l(), refactor_.d());
     if (!rwb_bound_) {
@@ -418,7 +418,6 @@ class FastFlowSolver final : public FlowSolver {
         grounded_list_.push_back(s.island_ref[k]);
       }
     rbase_valid_ = true;
-    (void)net;
   }
 
   // The state extends the remembered refactorisation's (same destroyed buses, its removed
