@@ -268,6 +268,10 @@ class FastFlowSolver final : public FlowSolver {
 
   int pending_size() const override { return sh_->n_var; }
 
+  // The refactorisation base holds within one sample's cascade rounds only: solved on it,
+  // the same state would give other rounding than solved afresh.
+  void new_sample() override { rbase_valid_ = false; }
+
 
  private:
   void clear_cache() {

@@ -34,6 +34,9 @@ class FlowSolver {
     (void)net, (void)state, (void)backward_done;
   }
   virtual int pending_size() const { return 0; }
+  // A new sample starts: forget anything that only holds within one sample's rounds, so
+  // that a sample's numbers never depend on the samples solved before it.
+  virtual void new_sample() {}
 };
 
 // The simple path: per island, assemble and factorise the reduced susceptance matrix.

@@ -116,6 +116,7 @@ const SampleOutcome& ScenarioEvaluator::evaluate(std::span<const int> destroyed_
 
 double* ScenarioEvaluator::begin(std::span<const int> destroyed_buses) {
   const Network& net = *base_.net;
+  solver_->new_sample();
   state_.reset_to_intact(net);
   for (int i : destroyed_buses) state_.destroy_bus(net, i);
   overloaded_.clear();
