@@ -194,11 +194,6 @@ TEST(SlackPowerFlow, SlackTakesTheMismatch) {
   EXPECT_NEAR(r.gen_pg[1], 50.0, 1e-12);
 }
 
-}  // namespace
-}  // namespace sre
-
-namespace sre {
-namespace {
 
 // find_overloads skips most divisions; its highest loading must still be the plain
 // maximum of |flow| / limit, bit for bit, and its list the branches past the test.

@@ -341,11 +341,6 @@ TEST(WoodburyUpdate, MatchesDenseSolve) {
   f.forward(z.data()); w.apply(z.data()); f.scale_d(z.data()); f.backward(z.data());
   for (int i = 0; i < n; ++i) EXPECT_NEAR(z[f.perm()[i]], x[i], 1e-12) << i;
 }
-}  // namespace
-}  // namespace sre
-
-namespace sre {
-namespace {
 
 // A sample's numbers must not depend on what the worker evaluated before (results are the
 // same on any thread count or split): evaluating a strike right after the same strike
