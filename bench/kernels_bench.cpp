@@ -15,9 +15,14 @@
 //                                         islands they cut off), 16 distinct states in turn: cold columns
 //   BM_Kernels_RankWoodburyWarm/<case>/r  the same, alternating one state and that state plus one trip
 //                                         (a cascade step: columns cached, capacitance prefix reused)
-//   BM_Kernels_RankRefactor/<case>/r      the same states by the refactor path (numeric refactorisation of
-//                                         the whole grounded matrix on the intact pattern, then one solve)
+//   BM_Kernels_RankRefactor/<case>/r      the same states by the refactor path (the per-thread factor of the
+//                                         intact matrix refactorised along the changed columns' paths, then
+//                                         one full solve), each state from the intact matrix
+//   BM_Kernels_RankRefactorWarm/<case>/r  the state plus one trip right after the state (a cascade round
+//                                         after a refactorised one: only the trip's columns' paths)
 // The fast solver's default rank threshold (engine/fast_flow_solver.cpp) is the crossover of these.
+//   BM_Kernels_PathRefactor/<case>/c      PathRefactorLdlt::refactor() of c random changed columns (c = 0:
+//                                         every column, a full numeric factorisation); counter rows
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -33,6 +38,7 @@
 #include "engine/island_finder.hpp"
 #include "engine/scenario_evaluator.hpp"
 #include "kernels/base_factor.hpp"
+#include "kernels/path_refactor_ldlt.hpp"
 
 namespace {
 
@@ -282,17 +288,23 @@ const RankStates& rank_states(const KCase& c, int r) {
 }
 
 // path 0: Woodbury, cold; 1: Woodbury, warm (alternating a state and the state plus one trip);
-// 2: refactor.
+// 2: refactor from the intact matrix; 3: refactor of the state plus one trip after the state.
 void BM_Rank(benchmark::State& st, KCase c, int path) {
   const int r = static_cast<int>(st.range(0));
   const KPrepared& p = kprepared(c);
   const RankStates& rs = rank_states(c, r);
-  auto solver = sre::make_fast_flow_solver(p.net, p.shared, path == 2 ? 1 : 2 * r + 8);
+  auto solver = sre::make_fast_flow_solver(p.net, p.shared, path >= 2 ? 1 : 2 * r + 8);
   std::vector<sre::GridState> a = rs.states, b = rs.plus_one;
   std::size_t q = 0;
   bool flip = false;
   for (auto _ : st) {
-    if (path == 1) {
+    if (path == 3) {
+      st.PauseTiming();
+      solver->new_sample();
+      solver->solve(p.net, a[0]);
+      st.ResumeTiming();
+      solver->solve(p.net, b[0]);
+    } else if (path == 1) {
       solver->solve(p.net, flip ? b[0] : a[0]);
       flip = !flip;
     } else {
@@ -301,6 +313,29 @@ void BM_Rank(benchmark::State& st, KCase c, int path) {
     }
   }
   st.counters["rank"] = rs.mean_rank;
+}
+
+// The per-thread refactorisation alone: c random columns marked changed (values as they
+// are), then refactor(); rows: rows of L recomputed per call.
+void BM_PathRefactor(benchmark::State& st, KCase c) {
+  const int cols = static_cast<int>(st.range(0));
+  const KPrepared& p = kprepared(c);
+  sre::kernels::PathRefactorLdlt f;
+  f.analyze(sre::fast_flow_upper(*p.shared));
+  const int n = f.size();
+  std::mt19937_64 rng(3);
+  std::vector<std::vector<int>> sets(16);
+  for (auto& set : sets)
+    for (int j = 0; j < (cols == 0 ? n : cols); ++j) set.push_back(cols == 0 ? j : static_cast<int>(rng() % n));
+  std::size_t q = 0;
+  const long rows0 = f.rows_recomputed();
+  for (auto _ : st) {
+    for (int k : sets[q]) f.mark_changed(k);
+    benchmark::DoNotOptimize(f.refactor());
+    q = (q + 1) % sets.size();
+  }
+  st.counters["rows"] = static_cast<double>(f.rows_recomputed() - rows0) / static_cast<double>(st.iterations());
+  st.counters["n"] = n;
 }
 
 [[maybe_unused]] const bool kRegistered = [] {
@@ -320,8 +355,12 @@ void BM_Rank(benchmark::State& st, KCase c, int path) {
     benchmark::RegisterBenchmark(("BM_Kernels_Islands/" + n).c_str(), BM_Islands, c, false)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_Balance/" + n).c_str(), BM_Balance, c)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_EvaluateDc/" + n).c_str(), BM_EvaluateDc, c)->Unit(benchmark::kMicrosecond);
-    const char* names[] = {"BM_Kernels_RankWoodbury/", "BM_Kernels_RankWoodburyWarm/", "BM_Kernels_RankRefactor/"};
-    for (int path = 0; path < 3; ++path) {
+    benchmark::RegisterBenchmark(("BM_Kernels_PathRefactor/" + n).c_str(), BM_PathRefactor, c)
+        ->Unit(benchmark::kMicrosecond)
+        ->Arg(1)->Arg(4)->Arg(16)->Arg(64)->Arg(256)->Arg(0);
+    const char* names[] = {"BM_Kernels_RankWoodbury/", "BM_Kernels_RankWoodburyWarm/", "BM_Kernels_RankRefactor/",
+                           "BM_Kernels_RankRefactorWarm/"};
+    for (int path = 0; path < 4; ++path) {
       auto* b = benchmark::RegisterBenchmark((names[path] + n).c_str(), BM_Rank, c, path)->Unit(benchmark::kMicrosecond);
       for (int r : {4, 8, 16, 32, 64, 128, 256}) b->Arg(r);
     }

@@ -13,17 +13,19 @@
 // Scenarios with more modifications than max_rank take the refactor path instead: the
 // same grounded matrix (alive branches plus the same groundings, in factor order, on
 // the intact matrix's pattern: removed branches contribute zeros, groundings land on
-// existing diagonal entries) is assembled from scratch and refactorised numerically
-// with the symbolic analysis done once per thread (kernels/refactor_ldlt.hpp), then
-// solved once with the same right-hand side. Only if that fails (a zero pivot) does
-// the scenario go to the reference path (per-island analysis and factorisation).
+// existing diagonal entries) on a per-thread factor of the intact matrix, of which only
+// the columns that changed are reassembled and only the rows on their elimination-tree
+// paths refactorised (kernels/path_refactor_ldlt.hpp), then one full solve. A later
+// cascade round of the same sample updates that factor with its new trips and moved
+// groundings only. Only if a refactorisation fails (a zero pivot) does the scenario go
+// to the reference path (per-island analysis and factorisation).
 #include <algorithm>
 #include <cmath>
 
 #include "engine/flow_solver.hpp"
 #include "engine/island_finder.hpp"
 #include "kernels/base_factor.hpp"
-#include "kernels/refactor_ldlt.hpp"
+#include "kernels/path_refactor_ldlt.hpp"
 #include "kernels/woodbury_update.hpp"
 
 namespace sre {
@@ -42,6 +44,9 @@ struct FastFlowShared {
   kernels::SparseMatrix upper;
   std::vector<int> br_val_f, br_val_t, br_val_ft;  // per branch: (f,f), (t,t), (f,t) entries
   std::vector<int> diag_val;                       // per factor position
+  // Per factor position: the in-service branches with an end there (ascending), so that
+  // one column of the matrix can be assembled from scratch in the same order as all of it.
+  std::vector<int> pos_branch_begin, pos_branch;
   int default_max_rank = 0;
   // Forward solves (L^{-1} P r, factor order) of the intact network's per-bus supplies S0,
   // headroom C - S0, positive demand d (per unit) and phase-shifter terms. Section 5
@@ -147,6 +152,28 @@ std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net, 
       if (pf >= 0 && pt >= 0) sh->br_val_ft[e] = at(std::min(pf, pt), std::max(pf, pt));
       if (pf >= 0 && pf == pt) sh->br_val_f[e] = sh->br_val_t[e] = sh->br_val_ft[e] = -1;  // contributes 0
     }
+    sh->pos_branch_begin.assign(n + 1, 0);
+    for (int e = 0; e < nl; ++e)
+      for (int p : {sh->br_val_f[e] >= 0 ? sh->pos_of_bus[net.br_from[e]] : -1,
+                    sh->br_val_t[e] >= 0 ? sh->pos_of_bus[net.br_to[e]] : -1})
+        if (p >= 0) ++sh->pos_branch_begin[p + 1];
+    for (int p = 0; p < n; ++p) sh->pos_branch_begin[p + 1] += sh->pos_branch_begin[p];
+    sh->pos_branch.resize(sh->pos_branch_begin[n]);
+    std::vector<int> fill(sh->pos_branch_begin.begin(), sh->pos_branch_begin.end() - 1);
+    for (int e = 0; e < nl; ++e)
+      for (int p : {sh->br_val_f[e] >= 0 ? sh->pos_of_bus[net.br_from[e]] : -1,
+                    sh->br_val_t[e] >= 0 ? sh->pos_of_bus[net.br_to[e]] : -1})
+        if (p >= 0) sh->pos_branch[fill[p]++] = e;
+    // The intact matrix's values, summed slot by slot in ascending branch order as
+    // assemble_column() does: the base the per-thread refactorisations return to.
+    double* v = sh->upper.valuePtr();
+    for (int e = 0; e < nl; ++e) {
+      if (!net.br_in_service[e]) continue;
+      const double b = net.br_b[e];
+      if (sh->br_val_f[e] >= 0) v[sh->br_val_f[e]] += b;
+      if (sh->br_val_t[e] >= 0) v[sh->br_val_t[e]] += b;
+      if (sh->br_val_ft[e] >= 0) v[sh->br_val_ft[e]] -= b;
+    }
   }
   sh->default_max_rank = default_max_rank(sh->factor);
   {
@@ -228,12 +255,13 @@ class FastFlowSolver final : public FlowSolver {
     slots_.reserve(max_rank_);
     island_grounded_.assign(nb + 1, 0);
     x_.assign(sh_->n_var, 0.0);
-    refactor_.analyze(sh_->upper);
-    rwb_.init(sh_->factor, max_rank_, pool);  // rebound to rfactor_ after the first refactorisation
-    grounded_mark_.assign(nb, 0);
-    grounded_list_.reserve(nb);
-    rbase_removed_.reserve(net.n_branch());
-    rbase_destroyed_.reserve(nb);
+    pf_.analyze(sh_->upper);
+    pf_grounded_.assign(sh_->n_var, 0);
+    want_.assign(sh_->n_var, 0);
+    pf_grounded_list_.reserve(sh_->n_var);
+    want_list_.reserve(sh_->n_var);
+    pf_removed_.reserve(net.n_branch());
+    pf_destroyed_.reserve(nb);
     bus_slot_seen_.assign(nb, 0);
     seen_list_.reserve(nb);
     // Room for every variable bus and shifter end: no allocation whatever a state needs.
@@ -268,9 +296,8 @@ class FastFlowSolver final : public FlowSolver {
 
   int pending_size() const override { return sh_->n_var; }
 
-  // The refactorisation base holds within one sample's cascade rounds only: solved on it,
-  // the same state would give other rounding than solved afresh.
-  void new_sample() override { rbase_valid_ = false; }
+  // The per-thread factor is updated round by round within one sample only.
+  void new_sample() override { pf_in_sample_ = false; }
 
 
  private:
@@ -328,13 +355,11 @@ class FastFlowSolver final : public FlowSolver {
 
   bool solve_fast(const Network& net, GridState& s) {
     const FastFlowShared& sh = *sh_;
-    // A later cascade round of a state refactorised before: low rank on top of that factor.
-    if (solve_on_refactor_base(net, s)) return true;
+    // A later cascade round of a state refactorised before: refactorise only what changed.
+    if (pf_in_sample_) return solve_by_refactor(net, s);
     // Count the modifications first (rank check before any work).
     int n_dead_var = 0;
-    std::fill(island_grounded_.begin(), island_grounded_.begin() + s.n_islands, 0);
-    for (int r : sh.base_refs)
-      if (s.bus_alive[r]) island_grounded_[s.island_of[r]] = 1;
+    mark_grounded_islands(s);
     int n_island_grounds = 0;
     for (int k = 0; k < s.n_islands; ++k) n_island_grounds += !island_grounded_[k];
     // Destroyed variable buses: every removed branch at a bus not alive belongs to it.
@@ -352,10 +377,8 @@ class FastFlowSolver final : public FlowSolver {
       if (!wb_.fits(rank, 2)) clear_cache();
       low_rank = set_active_slots(net, s);
     }
-    if (!low_rank && !refactor(net, s)) return false;
-    ++(low_rank ? n_woodbury_ : n_refactor_);
-
     if (low_rank) {
+      ++n_woodbury_;
       const kernels::BaseFactor& f = sh.factor;
       if (!forward_rhs_by_superposition(net, s)) {
         build_rhs(net, s);
@@ -366,9 +389,22 @@ class FastFlowSolver final : public FlowSolver {
       pending_ = true;  // the backward solve and finish() come in end_solve()
       return true;
     }
+    return solve_by_refactor(net, s);
+  }
+
+  // island_grounded_[k]: island k holds a base reference bus (needs no grounding).
+  void mark_grounded_islands(const GridState& s) {
+    std::fill(island_grounded_.begin(), island_grounded_.begin() + s.n_islands, 0);
+    for (int r : sh_->base_refs)
+      if (s.bus_alive[r]) island_grounded_[s.island_of[r]] = 1;
+  }
+
+  bool solve_by_refactor(const Network& net, GridState& s) {
+    mark_grounded_islands(s);
+    if (!refactor(net, s)) return false;
+    ++n_refactor_;
     build_rhs(net, s);
-    refactor_.solve(x_.data());
-    remember_refactor_base(s);
+    pf_.solve(x_.data());
     finish(net, s);
     return true;
   }
@@ -399,104 +435,71 @@ class FastFlowSolver final : public FlowSolver {
     return wb_.set_active(slots_.data(), static_cast<int>(slots_.size()));
   }
 
-  // After a refactorisation: keep its factor as a base for the next cascade rounds of this
-  // state. Its matrix is fixed by the removed branches so far (a prefix of every later
-  // state's list) and its groundings (destroyed variable buses; islands without a base
-  // reference, at their reference then).
-  void remember_refactor_base(const GridState& s) {
-    const FastFlowShared& sh = *sh_;
-    rfactor_.assign_values(sh.factor, refactor_.l(), refactor_.d());
-    if (!rwb_bound_) {
-      const long pool = 4L * max_rank_ * 2 * std::max(1, sh.factor.etree_height());
-      rwb_.init(rfactor_, max_rank_, pool);
-      rwb_bound_ = true;
-    }
-    rwb_.clear();
-    rbase_removed_.assign(s.removed_branches.begin(), s.removed_branches.end());
-    rbase_destroyed_.assign(s.destroyed_buses.begin(), s.destroyed_buses.end());
-    for (int i : grounded_list_) grounded_mark_[i] = 0;
-    grounded_list_.clear();
-    for (int k = 0; k < s.n_islands; ++k)
-      if (!island_grounded_[k] && sh.pos_of_bus[s.island_ref[k]] >= 0) {
-        grounded_mark_[s.island_ref[k]] = 1;
-        grounded_list_.push_back(s.island_ref[k]);
-      }
-    rbase_valid_ = true;
-  }
-
-  // The state extends the remembered refactorisation's (same destroyed buses, its removed
-  // branches a prefix of ours): B = A_r - sum over new trips b_e u_e u_e^T + a grounding
-  // for each island that holds neither a base reference nor one of A_r's groundings
-  // (islands only split, so each holds at most one). Low rank: solve by Woodbury on A_r.
-  bool solve_on_refactor_base(const Network& net, GridState& s) {
-    if (!rbase_valid_) return false;
-    const FastFlowShared& sh = *sh_;
-    const std::size_t prefix = rbase_removed_.size();
-    if (s.removed_branches.size() < prefix || s.destroyed_buses != rbase_destroyed_ ||
-        !std::equal(rbase_removed_.begin(), rbase_removed_.end(), s.removed_branches.begin()))
-      return false;
-    std::fill(island_grounded_.begin(), island_grounded_.begin() + s.n_islands, 0);
-    for (int r : sh.base_refs)
-      if (s.bus_alive[r]) island_grounded_[s.island_of[r]] = 1;
-    for (int i : grounded_list_)
-      if (s.bus_alive[i]) island_grounded_[s.island_of[i]] = 1;
-    slots_.clear();
-    rwb_.clear();
-    int rank = static_cast<int>(s.removed_branches.size() - prefix);
-    for (int k = 0; k < s.n_islands; ++k) rank += !island_grounded_[k];
-    if (rank > max_rank_ || !rwb_.fits(rank, 2)) return false;
-    for (std::size_t q = prefix; q < s.removed_branches.size(); ++q) {
-      const int e = s.removed_branches[q];
-      const int pf = sh.pos_of_bus[net.br_from[e]], pt = sh.pos_of_bus[net.br_to[e]];
-      int starts[2];
-      double vals[2];
-      int ns = 0;
-      if (pf >= 0) starts[ns] = pf, vals[ns++] = 1.0;
-      if (pt >= 0) starts[ns] = pt, vals[ns++] = -1.0;
-      if (ns > 0) slots_.push_back(rwb_.add_column(starts, vals, ns, -1.0 / net.br_b[e]));
-    }
-    for (int k = 0; k < s.n_islands; ++k)
-      if (!island_grounded_[k]) {
-        const int p = sh.pos_of_bus[s.island_ref[k]];
-        if (p < 0) continue;
-        const double one = 1.0;
-        slots_.push_back(rwb_.add_column(&p, &one, 1, 1.0 / sh.ground));
-      }
-    if (!rwb_.set_active(slots_.data(), static_cast<int>(slots_.size()))) return false;
-    ++n_rebased_;
-    build_rhs(net, s);
-    rfactor_.forward(x_.data());
-    rwb_.apply(x_.data());
-    rfactor_.scale_d(x_.data());
-    rfactor_.backward(x_.data());
-    finish(net, s);
-    return true;
-  }
-
-  // Assemble the grounded matrix of this state from scratch (alive branches, then
-  // groundings) and refactorise it numerically. False on a zero pivot.
+  // The matrix of this state on the per-thread factor (kernels/path_refactor_ldlt.hpp):
+  // alive branches, destroyed variable buses grounded, and each island without a base
+  // reference grounded at its reference bus. A function of the state alone, so the factor
+  // is bit for bit the same whichever earlier state of the sample it was updated from.
+  // Only the columns that differ from the factor's current matrix are reassembled, and
+  // only the rows on their elimination-tree paths refactorised: within one sample's
+  // cascade rounds (removed branches only grow), that is the new trips and the groundings
+  // that moved. A new sample starts again from the intact matrix. False on a zero pivot.
   bool refactor(const Network& net, const GridState& s) {
     const FastFlowShared& sh = *sh_;
-    double* v = refactor_.values();
-    std::fill(v, v + refactor_.nnz(), 0.0);
-    const int nl = net.n_branch();
-    for (int e = 0; e < nl; ++e) {
+    const std::size_t prefix = pf_removed_.size();
+    const bool extends = pf_in_sample_ && s.removed_branches.size() >= prefix &&
+                         s.destroyed_buses == pf_destroyed_ &&
+                         std::equal(pf_removed_.begin(), pf_removed_.end(), s.removed_branches.begin());
+    if (!extends) {
+      pf_.restore_base();
+      for (int p : pf_grounded_list_) pf_grounded_[p] = 0;
+      pf_grounded_list_.clear();
+      pf_removed_.clear();
+      pf_destroyed_.assign(s.destroyed_buses.begin(), s.destroyed_buses.end());
+    }
+    pf_in_sample_ = true;
+    for (std::size_t q = pf_removed_.size(); q < s.removed_branches.size(); ++q) {
+      const int e = s.removed_branches[q];
+      pf_removed_.push_back(e);
+      for (int i : {net.br_from[e], net.br_to[e]})
+        if (sh.pos_of_bus[i] >= 0) pf_.mark_changed(sh.pos_of_bus[i]);
+    }
+    // Groundings wanted now; those that differ from the factor's change their column.
+    want_list_.clear();
+    for (int i : s.destroyed_buses)
+      if (sh.pos_of_bus[i] >= 0) want_list_.push_back(sh.pos_of_bus[i]);
+    for (int k = 0; k < s.n_islands; ++k)
+      if (!island_grounded_[k] && sh.pos_of_bus[s.island_ref[k]] >= 0) want_list_.push_back(sh.pos_of_bus[s.island_ref[k]]);
+    for (int p : want_list_) want_[p] = 1;
+    for (int p : pf_grounded_list_)
+      if (!want_[p]) pf_.mark_changed(p), pf_grounded_[p] = 0;
+    for (int p : want_list_) {
+      if (!pf_grounded_[p]) pf_.mark_changed(p), pf_grounded_[p] = 1;
+      want_[p] = 0;
+    }
+    pf_grounded_list_.swap(want_list_);
+    for (int p : pf_.changed()) assemble_column(net, s, p);
+    if (pf_.refactor()) return true;
+    pf_in_sample_ = false;  // the factor is not this state's; start afresh next time
+    return false;
+  }
+
+  // Column p of the matrix (rows <= p, factor order) from scratch: every slot summed over
+  // its alive branches in ascending order, then the grounding, exactly as the intact
+  // matrix's values were (make_fast_flow_shared).
+  void assemble_column(const Network& net, const GridState& s, int p) {
+    const FastFlowShared& sh = *sh_;
+    double* v = pf_.values();
+    std::fill(v + pf_.col_begin(p), v + pf_.col_begin(p + 1), 0.0);
+    for (int q = sh.pos_branch_begin[p]; q < sh.pos_branch_begin[p + 1]; ++q) {
+      const int e = sh.pos_branch[q];
       if (!s.branch_alive[e]) continue;
       const double b = net.br_b[e];
-      if (sh.br_val_f[e] >= 0) v[sh.br_val_f[e]] += b;
-      if (sh.br_val_t[e] >= 0) v[sh.br_val_t[e]] += b;
-      if (sh.br_val_ft[e] >= 0) v[sh.br_val_ft[e]] -= b;
+      const int pf = sh.pos_of_bus[net.br_from[e]], pt = sh.pos_of_bus[net.br_to[e]];
+      if (pf == p) v[sh.br_val_f[e]] += b;
+      if (pt == p) v[sh.br_val_t[e]] += b;
+      if (sh.br_val_ft[e] >= 0 && std::max(pf, pt) == p) v[sh.br_val_ft[e]] -= b;
     }
-    // Destroyed variable buses.
-    for (int p = 0; p < sh.n_var; ++p)
-      if (!s.bus_alive[sh.bus_of_pos[p]]) v[sh.diag_val[p]] += sh.ground;
-    // Islands without a base reference, at their reference bus.
-    for (int k = 0; k < s.n_islands; ++k)
-      if (!island_grounded_[k]) {
-        const int p = sh.pos_of_bus[s.island_ref[k]];
-        if (p >= 0) v[sh.diag_val[p]] += sh.ground;
-      }
-    return refactor_.factorize();
+    if (pf_grounded_[p]) v[pf_.diag_index(p)] += sh.ground;
   }
 
   // x_ <- L^{-1} P r without a full forward solve: the largest island's share from the
@@ -642,7 +645,6 @@ class FastFlowSolver final : public FlowSolver {
   std::shared_ptr<const FastFlowShared> sh_;
   std::unique_ptr<FlowSolver> fallback_;
   int max_rank_ = 0;
-  kernels::RefactorLdlt refactor_;
   kernels::WoodburyUpdate wb_;
   std::vector<int> branch_slot_, bus_slot_, slotted_branches_, slotted_buses_, slots_;
   std::vector<std::uint8_t> island_grounded_, bus_slot_seen_;
@@ -655,13 +657,12 @@ class FastFlowSolver final : public FlowSolver {
   std::vector<double> corr_val_, sparse_work_, sparse_val_;
   std::vector<unsigned char> sparse_mark_;
   bool pending_ = false;  // begin_solve() left x_ awaiting the backward solve
-  // The latest refactorisation as a base for low-rank updates (later cascade rounds).
-  kernels::BaseFactor rfactor_;
-  kernels::WoodburyUpdate rwb_;
-  bool rwb_bound_ = false, rbase_valid_ = false;
-  std::vector<int> rbase_removed_, rbase_destroyed_, grounded_list_;
-  std::vector<std::uint8_t> grounded_mark_;
-  long n_rebased_ = 0;
+  // The refactor path's factor: the intact matrix, updated column by column to the latest
+  // state of this sample (refactor()): its removed branches, destroyed buses and groundings.
+  kernels::PathRefactorLdlt pf_;
+  bool pf_in_sample_ = false;
+  std::vector<int> pf_removed_, pf_destroyed_, pf_grounded_list_, want_list_;
+  std::vector<std::uint8_t> pf_grounded_, want_;
   long calls_ = 0, fallbacks_ = 0, n_woodbury_ = 0, n_refactor_ = 0;
 };
 
@@ -677,4 +678,5 @@ std::unique_ptr<FlowSolver> make_fast_flow_solver(const Network& net, std::share
 
 namespace sre {
 const kernels::BaseFactor& fast_flow_factor(const FastFlowShared& shared) { return shared.factor; }
+const kernels::SparseMatrix& fast_flow_upper(const FastFlowShared& shared) { return shared.upper; }
 }  // namespace sre

@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 
+#include <Eigen/SparseCore>
+
 #include "engine/grid_state.hpp"
 #include "engine/network.hpp"
 
@@ -51,6 +53,9 @@ struct FastFlowShared;
 std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net, long max_column_entries = -1);
 // The base factor inside (benchmarks, tests).
 const kernels::BaseFactor& fast_flow_factor(const FastFlowShared& shared);
+// The intact matrix's upper triangle in factor order, with its values: what each thread's
+// refactorisation (kernels::PathRefactorLdlt) starts from (benchmarks, tests).
+const Eigen::SparseMatrix<double, Eigen::ColMajor, int>& fast_flow_upper(const FastFlowShared& shared);
 // One per thread. `shared` null: factorise here. max_rank: modifications (removed branches
 // plus groundings) above which a scenario is solved by a numeric refactorisation of the whole
 // matrix on the base pattern instead of a low-rank update; <= 0: the measured default.

@@ -5,6 +5,19 @@
 namespace sre {
 
 namespace {
+// Reference of island k (model section 5): the case's reference bus if held, else the
+// largest supply capacity (lowest index on ties), which is the lowest-index bus when
+// there is no supply.
+int reference_by_rule(const Network& net, const GridState& s, int k) {
+  int best = s.island_buses[s.island_offset[k]];
+  for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
+    const int i = s.island_buses[p];
+    if (net.bus_is_case_ref[i]) return i;
+    if (net.bus_supply_cap[i] > net.bus_supply_cap[best]) best = i;
+  }
+  return best;
+}
+
 // Certificates come from breadth-first searches that give up after this many buses:
 // beyond it a detour is as long as the search it would save.
 constexpr int kCertificateReach = 256;
@@ -110,6 +123,7 @@ void IslandFinder::build_root_trees(const Network& net) {
   const int nb = net.n_bus();
   std::vector<int> seen(nb, -1), via(nb, -1), queue, want(nb, -1);
   tree_via_.assign(nb, -1);
+  tree_roots_.clear();
   std::vector<std::uint8_t> done(n_intact_, 0);
   int stamp = 0;
   auto farthest = [&](int source) {
@@ -131,16 +145,17 @@ void IslandFinder::build_root_trees(const Network& net) {
     const int root = path[path.size() / 2];
     detour_search(net, root, -1, -1, 1, want, -2, seen, ++stamp, via, queue, nb + 1);
     for (int x : queue) tree_via_[x] = via[x];
+    tree_roots_.push_back(root);
   }
 }
 
 // Join every search whose start reaches its intact island's root along alive tree
 // branches (walks stop early at buses already known to reach it).
-void IslandFinder::join_through_root_tree(const Network& net, const GridState& s, int n_search) {
+void IslandFinder::join_through_root_tree(const Network& net, const GridState& s, int n_search, const int* group) {
   for (int isl : touched_) root_search_[isl] = -1;
   for (int q = 0; q < n_search && contested_ > 0; ++q) {
     const int start = head_[q];  // the search's first bus (no search has grown yet)
-    const int isl = intact_label_[start];
+    const int isl = group[start];
     if (open_in_[isl] < 2) continue;
     int x = start;
     bool reaches = true;
@@ -240,13 +255,28 @@ void IslandFinder::size_workspace(int nb) {
   tail_.assign(nb, -1);
   search_parent_.assign(nb, 0);
   pending_.assign(nb, 0);
-  open_in_.assign(n_intact_, 0);
-  touched_.reserve(n_intact_);
-  label_of_key_.assign(n_intact_ + nb, -1);
+  open_in_.assign(std::max(n_intact_, nb), 0);  // groups: intact islands, or islands before trips
+  touched_.reserve(std::max(n_intact_, nb));
+  label_of_key_.assign(std::max(n_intact_, nb) + nb, -1);
   key_of_label_.assign(nb, -1);
   cert_checked_.assign(nb, 0);
   reaches_root_.assign(nb, 0);
-  root_search_.assign(n_intact_, -1);
+  root_search_.assign(std::max(n_intact_, nb), -1);
+  old_to_new_.assign(nb, 0);
+  island_low_.reserve(nb);
+  island_key_.reserve(nb);
+  new_buses_.assign(nb, -1);
+  new_offset_.reserve(nb + 1);
+  new_ref_.reserve(nb);
+  excluded_pos_.reserve(nb);
+  fvia_.assign(nb, -1);
+  top_search_.assign(nb, -1);
+  connected_.assign(nb, 0);
+  piece_stamp_.assign(nb, 0);
+  piece_of_.assign(nb, -1);
+  path_.reserve(nb);
+  island_rooted_.assign(nb, 0);
+  forest_state_ = nullptr;
   fill_.reserve(nb);
   root_label_.reserve(nb);
   visited_list_.reserve(nb);
@@ -263,14 +293,20 @@ int IslandFinder::search_root(int a) {
   return a;
 }
 
-bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
+void IslandFinder::next_epoch() {
   if (++epoch_ == 0) {  // wrapped: forget every mark
     std::fill(visited_.begin(), visited_.end(), 0);
     std::fill(cert_checked_.begin(), cert_checked_.end(), 0);
     std::fill(reaches_root_.begin(), reaches_root_.end(), 0);
     std::fill(excluded_mark_.begin(), excluded_mark_.end(), 0);
+    std::fill(piece_stamp_.begin(), piece_stamp_.end(), 0);
     epoch_ = 1;
   }
+}
+
+bool IslandFinder::grow_searches(const Network& net, const GridState& s, const int* branches, int n_branches,
+                                 const int* group) {
+  next_epoch();
   int n_search = 0;
   touched_.clear();
   contested_ = 0;
@@ -286,7 +322,8 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
       next_in_queue_[tail_[q]] = w;
     tail_[q] = w;
   };
-  for (int e : s.removed_branches)
+  for (int b = 0; b < n_branches; ++b) {
+    const int e = branches[b];
     for (int end : {net.br_from[e], net.br_to[e]}) {
       if (!s.bus_alive[end] || visited_[end] == epoch_) continue;
       const int q = n_search++;
@@ -294,18 +331,20 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
       enqueue(end, q);
       search_parent_[q] = q;
       pending_[q] = 1;
-      const int isl = intact_label_[end];
+      const int isl = group[end];
       if (open_in_[isl] == 0) touched_.push_back(isl);
       if (++open_in_[isl] == 2) ++contested_;
     }
+  }
 
   // Certificates still alive join searches without growing them.
-  for (int e : s.removed_branches) {
+  for (int b = 0; b < n_branches; ++b) {
     if (contested_ == 0) break;
+    const int e = branches[b];
     const int f = net.br_from[e], t = net.br_to[e];
     if (s.bus_alive[f] && s.bus_alive[t]) {
       if (branch_has_cert_[e] && certificate_alive(s, branch_cert_offset_, e))
-        merge_searches(search_of_[f], search_of_[t], intact_label_[f]);
+        merge_searches(search_of_[f], search_of_[t], group[f]);
       continue;
     }
     for (int u : {f, t}) {
@@ -315,12 +354,12 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
       if (j0 == j1 || !certificate_alive(s, bus_cert_offset_, u)) continue;
       for (int j = j0; j < j1; j += 2) {
         const int a = bus_cert_joins_[j], b = bus_cert_joins_[j + 1];
-        merge_searches(search_of_[a], search_of_[b], intact_label_[a]);
+        merge_searches(search_of_[a], search_of_[b], group[a]);
       }
     }
   }
 
-  if (contested_ > 0) join_through_root_tree(net, s, n_search);
+  if (contested_ > 0) join_through_root_tree(net, s, n_search, group);
 
   // Lock step: one bus per growing search per round, until no intact island holds two.
   // Past a budget (large parts split off, as in long cascades) union-find over every
@@ -333,7 +372,7 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
       if (u < 0) continue;
       head_[q] = next_in_queue_[u];
       --budget;
-      const int isl = intact_label_[u];
+      const int isl = group[u];
       for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
         const int e = net.adj_branch[a];
         if (!s.branch_alive[e]) continue;
@@ -367,6 +406,7 @@ void IslandFinder::copy_intact_from(const IslandFinder& other) {
   bus_cert_joins_ = other.bus_cert_joins_;
   branch_has_cert_ = other.branch_has_cert_;
   tree_via_ = other.tree_via_;
+  tree_roots_ = other.tree_roots_;
   intact_buses_ = other.intact_buses_;
   intact_pos_ = other.intact_pos_;
   intact_island_of_ = other.intact_island_of_;
@@ -375,9 +415,12 @@ void IslandFinder::copy_intact_from(const IslandFinder& other) {
 
 void IslandFinder::find(const Network& net, GridState& s) {
   if (net_ != &net || static_cast<int>(intact_label_.size()) != net.n_bus()) prepare(net);
+  forest_state_ = nullptr;
   // Many removed branches (a long cascade) leave many searches and stale certificates:
   // union-find over every branch is cheaper than trying.
-  if (static_cast<int>(s.removed_branches.size()) > net.n_bus() / 16 + 64 || !grow_searches(net, s)) {
+  if (static_cast<int>(s.removed_branches.size()) > net.n_bus() / 16 + 64 ||
+      !grow_searches(net, s, s.removed_branches.data(), static_cast<int>(s.removed_branches.size()),
+                     intact_label_.data())) {
     find_from_scratch(net, s);
     return;
   }
@@ -484,8 +527,312 @@ bool IslandFinder::find_in_one_intact_island(const Network& net, GridState& s) {
   return true;
 }
 
+void IslandFinder::find_after_trips(const Network& net, GridState& s, int first_trip) {
+  if (net_ != &net || static_cast<int>(intact_label_.size()) != net.n_bus()) prepare(net);
+  if ((forest_state_ != &s || forest_removed_ != first_trip) && !forest_from_root_trees(net, s, first_trip)) {
+    find_with_forest(net, s);  // the islands before the trips are left as they are
+    return;
+  }
+  const int split = split_forest(net, s, first_trip, static_cast<int>(s.removed_branches.size()), false);
+  if (split < 0) {
+    find_with_forest(net, s);
+    return;
+  }
+  if (split > 0) write_split_islands(net, s);
+  forest_removed_ = static_cast<int>(s.removed_branches.size());
+}
+
+// Breadth-first search from each alive bus not yet reached, in ascending order: islands
+// come out numbered by their lowest bus, and the search trees are the forest.
+void IslandFinder::find_with_forest(const Network& net, GridState& s) {
+  const int nb = net.n_bus();
+  next_epoch();
+  int n = 0;
+  for (int i = 0; i < nb; ++i) {
+    if (!s.bus_alive[i]) {
+      s.island_of[i] = -1;
+      continue;
+    }
+    if (visited_[i] == epoch_) continue;
+    const int label = n++;
+    s.island_offset[n] = 0;
+    visited_list_.clear();
+    visited_[i] = epoch_;
+    fvia_[i] = -1;
+    visited_list_.push_back(i);
+    for (std::size_t h = 0; h < visited_list_.size(); ++h) {
+      const int u = visited_list_[h];
+      s.island_of[u] = label;
+      for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
+        const int e = net.adj_branch[a];
+        if (!s.branch_alive[e]) continue;
+        const int w = net.br_from[e] == u ? net.br_to[e] : net.br_from[e];
+        if (visited_[w] == epoch_) continue;
+        visited_[w] = epoch_;
+        fvia_[w] = e;
+        visited_list_.push_back(w);
+      }
+    }
+    s.island_offset[n] = static_cast<int>(visited_list_.size());
+  }
+  s.island_offset[0] = 0;
+  s.n_islands = n;
+  write_islands(net, s, true);
+  forest_state_ = &s;
+  forest_removed_ = static_cast<int>(s.removed_branches.size());
+}
+
+// A forest of the state's islands (those of its first n_removed removed branches) from
+// the intact network's root trees: the tree branches removed cut pieces off, which
+// searches join back; in an island that lost its tree's root, the first piece found stands
+// as its root. False (forest unusable) when over budget.
+bool IslandFinder::forest_from_root_trees(const Network& net, const GridState& s, int n_removed) {
+  std::copy(tree_via_.begin(), tree_via_.end(), fvia_.begin());
+  std::fill(island_rooted_.begin(), island_rooted_.begin() + s.n_islands, 0);
+  for (int x : tree_roots_)
+    if (s.bus_alive[x]) island_rooted_[s.island_of[x]] = 1;
+  // Every piece joins another of its island: a search that runs out would contradict the
+  // islands, so it counts as a failure too.
+  if (split_forest(net, s, 0, n_removed, true) != 0) return false;
+  forest_state_ = &s;
+  forest_removed_ = n_removed;
+  return true;
+}
+
+// The removed branches [first, last) that are forest branches cut their lower end's
+// subtree off (a cut top); the others split nothing. From every cut top a search explores its piece in lock step with
+// the others. Reaching another piece joins the two (the searching piece's tree is re-rooted
+// at the bus reached from and hung under the other through the branch that joins them);
+// reaching the piece that holds the island's root ends the search, connected. A search
+// that runs out is a new island, and its tree that island's. Returns 0 when nothing
+// split, 1 when searches ran out (new islands: write_split_islands()), -1 over budget.
+// designate_roots: the first cut top of an island not marked in island_rooted_ becomes
+// that island's root instead of a search.
+int IslandFinder::split_forest(const Network& net, const GridState& s, int first, int last, bool designate_roots) {
+  next_epoch();
+  visited_list_.clear();
+  int nq = 0;
+  for (int t = first; t < last; ++t) {
+    const int e = s.removed_branches[t];
+    const int f = net.br_from[e], to = net.br_to[e];
+    const int c = fvia_[f] == e && s.bus_alive[f] ? f : fvia_[to] == e && s.bus_alive[to] ? to : -1;
+    if (c < 0) continue;
+    if (designate_roots && !island_rooted_[s.island_of[c]]) {
+      island_rooted_[s.island_of[c]] = 1;
+      fvia_[c] = -1;
+      continue;
+    }
+    fvia_[c] = kCutTop;
+    const int q = nq++;
+    top_search_[c] = q;
+    search_parent_[q] = q;
+    pending_[q] = 1;
+    connected_[q] = 0;
+    head_[q] = -1;
+    visited_[c] = epoch_;
+    visited_list_.push_back(c);
+    search_of_[c] = q;
+    next_in_queue_[c] = -1;
+    head_[q] = tail_[q] = c;
+  }
+  if (nq == 0) return 0;
+  int open = nq;
+  int budget = net.n_bus() / 2 + 64;
+  while (open > 0) {
+    for (int q = 0; q < nq && open > 0; ++q) {
+      const int u = head_[q];
+      if (u < 0) continue;
+      int r = search_root(q);
+      if (connected_[r]) {
+        head_[q] = -1;
+        continue;
+      }
+      if (--budget < 0) return -1;
+      head_[q] = next_in_queue_[u];
+      for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
+        const int e = net.adj_branch[a];
+        if (!s.branch_alive[e]) continue;
+        const int w = net.br_from[e] == u ? net.br_to[e] : net.br_from[e];
+        int g = visited_[w] == epoch_ ? search_root(search_of_[w]) : piece_search(net, w);
+        if (g >= 0 && connected_[g]) g = -1;
+        if (g == r) {
+          if (visited_[w] != epoch_) {
+            visited_[w] = epoch_;
+            visited_list_.push_back(w);
+            search_of_[w] = q;
+            next_in_queue_[w] = -1;
+            if (head_[q] < 0)
+              head_[q] = w;
+            else
+              next_in_queue_[tail_[q]] = w;
+            tail_[q] = w;
+            ++pending_[r];
+          }
+          continue;
+        }
+        rehang(net, u, e);  // another piece: one tree now
+        --open;
+        if (g < 0) {
+          connected_[r] = 1;
+          break;
+        }
+        search_parent_[r] = g;
+        pending_[g] += pending_[r];
+        r = g;
+      }
+      if (!connected_[r] && --pending_[r] == 0) --open;  // ran out: a new island
+    }
+  }
+  // The cut tops left are the tops of the new islands' trees.
+  int split = 0;
+  for (int v : visited_list_)
+    if (fvia_[v] == kCutTop) fvia_[v] = -1, split = 1;
+  return split;
+}
+
+// The search whose piece holds bus w (one not reached by a search this call), or -1 for
+// the piece of the island's root: walk up the forest to a cut top or the root, and
+// remember the answer along the way.
+int IslandFinder::piece_search(const Network& net, int w) {
+  path_.clear();
+  int x = w;
+  while (piece_stamp_[x] != epoch_ && fvia_[x] >= 0) {
+    path_.push_back(x);
+    const int e = fvia_[x];
+    x = net.br_from[e] == x ? net.br_to[e] : net.br_from[e];
+  }
+  const int q = piece_stamp_[x] == epoch_ ? piece_of_[x] : fvia_[x] == kCutTop ? top_search_[x] : -1;
+  for (int y : path_) {
+    piece_stamp_[y] = epoch_;
+    piece_of_[y] = q;
+  }
+  return q < 0 ? -1 : search_root(q);
+}
+
+// Re-root the tree holding u at u (reverse the path from u to its top) and hang it from
+// the other end of branch e.
+void IslandFinder::rehang(const Network& net, int u, int e) {
+  int x = u, in = e;
+  for (;;) {
+    const int up = fvia_[x];
+    fvia_[x] = in;
+    if (up < 0) break;
+    in = up;
+    x = net.br_from[up] == x ? net.br_to[up] : net.br_from[up];
+  }
+}
+
+// After grow_searches() over the islands before the trips: every search that ran out is
+// a new island; the rest of each old island (if any) keeps its buses less those. Islands
+// renumbered by lowest bus, buses ascending, references by the model's rule (an island's
+// reference stays when it stays in it: it was the best of a superset).
+void IslandFinder::write_split_islands(const Network& net, GridState& s) {
+  const int n_old = s.n_islands;
+  // old_to_new_ counts, per old island, its buses that left it.
+  small_.clear();
+  for (int v : visited_list_) {
+    const int r = search_root(search_of_[v]);
+    if (pending_[r] != 0) continue;
+    small_.push_back({v, r});
+    excluded_mark_[v] = epoch_;
+    ++old_to_new_[s.island_of[v]];
+  }
+  std::sort(small_.begin(), small_.end());
+  // Islands as (lowest bus, key): key k < n_old is what remains of old island k, key
+  // n_old + r the island of search root r.
+  island_low_.clear();
+  island_key_.clear();
+  for (int k = 0; k < n_old; ++k) {
+    const int b = s.island_offset[k], e = s.island_offset[k + 1];
+    if (old_to_new_[k] == e - b) continue;  // all of it left
+    int q = b;
+    if (old_to_new_[k] > 0)
+      while (excluded_mark_[s.island_buses[q]] == epoch_) ++q;
+    island_low_.push_back(s.island_buses[q]);
+    island_key_.push_back(k);
+  }
+  for (const auto& [bus, root] : small_) {
+    int& label = label_of_key_[n_old + root];
+    if (label >= 0) continue;
+    label = 0;
+    island_low_.push_back(bus);
+    island_key_.push_back(n_old + root);
+  }
+  // Order by lowest bus (already so for the old islands; the new ones merge in).
+  const int n = static_cast<int>(island_key_.size());
+  fill_.resize(n);
+  for (int j = 0; j < n; ++j) fill_[j] = j;
+  std::sort(fill_.begin(), fill_.end(), [&](int a, int b) { return island_low_[a] < island_low_[b]; });
+  new_offset_.assign(1, 0);
+  new_ref_.resize(n);
+  for (int label = 0; label < n; ++label) {
+    const int key = island_key_[fill_[label]];
+    label_of_key_[key] = label;
+    int size;
+    if (key < n_old) {
+      size = s.island_offset[key + 1] - s.island_offset[key] - old_to_new_[key];
+      new_ref_[label] = excluded_mark_[s.island_ref[key]] == epoch_ ? -1 : s.island_ref[key];
+    } else {
+      size = 0;
+      new_ref_[label] = -1;
+    }
+    new_offset_.push_back(size);
+  }
+  for (const auto& [bus, root] : small_) ++new_offset_[label_of_key_[n_old + root] + 1];
+  for (int label = 0; label < n; ++label) new_offset_[label + 1] += new_offset_[label];
+  // Bus lists: old islands copied in stretches between the buses that left (their
+  // positions in the old lists, by island), relabelled only where the label moved; then
+  // the new islands.
+  excluded_pos_.clear();
+  for (const auto& [bus, root] : small_) {
+    const int k = s.island_of[bus];
+    const auto b = s.island_buses.begin() + s.island_offset[k], e = s.island_buses.begin() + s.island_offset[k + 1];
+    excluded_pos_.push_back({k, static_cast<int>(std::lower_bound(b, e, bus) - s.island_buses.begin())});
+  }
+  std::sort(excluded_pos_.begin(), excluded_pos_.end());
+  for (int label = 0; label < n; ++label) {
+    const int key = island_key_[fill_[label]];
+    if (key >= n_old) continue;
+    int out = new_offset_[label], from = s.island_offset[key];
+    std::size_t x = old_to_new_[key] == 0 ? excluded_pos_.size()
+                                          : static_cast<std::size_t>(std::lower_bound(excluded_pos_.begin(), excluded_pos_.end(),
+                                                                                      std::pair<int, int>{key, -1}) -
+                                                                     excluded_pos_.begin());
+    for (; x < excluded_pos_.size() && excluded_pos_[x].first == key; ++x) {
+      const int to = excluded_pos_[x].second;
+      std::copy(s.island_buses.begin() + from, s.island_buses.begin() + to, new_buses_.begin() + out);
+      out += to - from;
+      from = to + 1;
+    }
+    const int end = s.island_offset[key + 1];
+    std::copy(s.island_buses.begin() + from, s.island_buses.begin() + end, new_buses_.begin() + out);
+    out += end - from;
+    if (label != key)
+      for (int q = new_offset_[label]; q < out; ++q) s.island_of[new_buses_[q]] = label;
+  }
+  for (int k = 0; k < n_old; ++k) old_to_new_[k] = 0;
+  fill_.assign(new_offset_.begin(), new_offset_.end() - 1);
+  for (const auto& [bus, root] : small_) {
+    const int label = label_of_key_[n_old + root];
+    new_buses_[fill_[label]++] = bus;
+    s.island_of[bus] = label;
+  }
+  for (int j = 0; j < n; ++j) label_of_key_[island_key_[j]] = -1;
+  s.island_buses.swap(new_buses_);
+  std::copy(new_offset_.begin(), new_offset_.end(), s.island_offset.begin());
+  s.n_islands = n;
+  for (int k = 0; k < n; ++k) {
+    if (new_ref_[k] >= 0) {
+      s.island_ref[k] = new_ref_[k];
+      continue;
+    }
+    s.island_ref[k] = reference_by_rule(net, s, k);
+  }
+}
+
 void IslandFinder::find_from_scratch(const Network& net, GridState& s) {
   const int nb = net.n_bus();
+  forest_state_ = nullptr;
   sets_.reset(nb);
   for (int e = 0; e < net.n_branch(); ++e)
     if (s.branch_alive[e]) sets_.unite(net.br_from[e], net.br_to[e]);
@@ -521,8 +868,8 @@ void IslandFinder::write_islands(const Network& net, GridState& s, bool from_scr
   choose_refs(net, s, from_scratch);
 }
 
-// Reference: the case's reference bus if held, else the largest supply capacity (lowest
-// index on ties), which is the lowest-index bus when there is no supply.
+// References: from each intact island's priority list when the island is what remains of
+// it, else by the rule.
 void IslandFinder::choose_refs(const Network& net, GridState& s, bool from_scratch) const {
   const int n = s.n_islands;
   for (int k = 0; k < n; ++k) {
@@ -535,16 +882,7 @@ void IslandFinder::choose_refs(const Network& net, GridState& s, bool from_scrat
         }
       continue;
     }
-    int ref = -1, best = s.island_buses[s.island_offset[k]];
-    for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
-      const int i = s.island_buses[p];
-      if (net.bus_is_case_ref[i]) {
-        ref = i;
-        break;
-      }
-      if (net.bus_supply_cap[i] > net.bus_supply_cap[best]) best = i;
-    }
-    s.island_ref[k] = ref >= 0 ? ref : best;
+    s.island_ref[k] = reference_by_rule(net, s, k);
   }
 }
 

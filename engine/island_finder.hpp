@@ -39,6 +39,15 @@ class IslandFinder {
   void find(const Network& net, GridState& state);
   // The same result by union-find over every alive branch.
   void find_from_scratch(const Network& net, GridState& state);
+  // After trips only (cascade rounds): the state's islands are those of its first
+  // `first_trip` removed branches, and the removed branches after them are trips (alive
+  // until now). Keeps a spanning forest of the islands from one call to the next on the
+  // same state: a trip off the forest splits nothing, and one on it cuts a subtree off,
+  // which searches from the cut join back to the rest or find to be a new island. The
+  // first call on a state (or after find()) builds the forest from the intact network's
+  // root trees the same way.
+  // Same result as find().
+  void find_after_trips(const Network& net, GridState& state, int first_trip);
 
   // Build the intact network's islands and certificates now (find() does it on first use).
   // The network must not change afterwards.
@@ -48,7 +57,16 @@ class IslandFinder {
 
  private:
   void size_workspace(int n_bus);
-  bool grow_searches(const Network& net, const GridState& s);  // false: over budget
+  // Searches from the alive ends of `branches`, grouped by group[bus] (intact island, or
+  // the island before the trips); false when over budget.
+  bool grow_searches(const Network& net, const GridState& s, const int* branches, int n_branches, const int* group);
+  void write_split_islands(const Network& net, GridState& s);
+  void next_epoch();
+  void find_with_forest(const Network& net, GridState& s);
+  int split_forest(const Network& net, const GridState& s, int first, int last, bool designate_roots);
+  bool forest_from_root_trees(const Network& net, const GridState& s, int n_removed);
+  int piece_search(const Network& net, int w);
+  void rehang(const Network& net, int u, int e);
   void write_islands(const Network& net, GridState& s, bool from_scratch);
   bool find_in_one_intact_island(const Network& net, GridState& s);
   void choose_refs(const Network& net, GridState& s, bool from_scratch) const;
@@ -56,7 +74,7 @@ class IslandFinder {
   void merge_searches(int a, int b, int intact_island);
   void build_certificates(const Network& net);
   void build_root_trees(const Network& net);
-  void join_through_root_tree(const Network& net, const GridState& s, int n_search);
+  void join_through_root_tree(const Network& net, const GridState& s, int n_search, const int* group);
   bool certificate_alive(const GridState& s, const std::vector<int>& offset, int i) const;
 
   // --- the intact network (built on first use for a network) ---
@@ -75,8 +93,9 @@ class IslandFinder {
   std::vector<int> intact_pos_;        // per bus: position in intact_buses_, -1 out of service
   std::vector<int> intact_island_of_;  // per bus: intact island, -1 out of service
   std::vector<int> tree_via_;                 // per bus: branch towards its intact island's root, -1 at roots
+  std::vector<int> tree_roots_;               // the roots
   std::vector<std::uint32_t> reaches_root_;   // == epoch_: known to reach the root this call
-  std::vector<int> root_search_;              // per intact island: a search known to reach the root, -1
+  std::vector<int> root_search_;              // per group: a search known to reach the root, -1
 
   // --- per call ---
   std::uint32_t epoch_ = 0;
@@ -85,9 +104,9 @@ class IslandFinder {
   std::vector<int> next_in_queue_;      // FIFO per search as a linked list through buses
   std::vector<int> head_, tail_;        // per search
   std::vector<int> search_parent_, pending_;  // union-find over searches; buses queued per root
-  std::vector<int> open_in_;                  // per intact island: searches still growing
-  std::vector<int> touched_;                  // intact islands with a search
-  int contested_ = 0;                         // intact islands with two or more growing searches
+  std::vector<int> open_in_;                  // per group: searches still growing
+  std::vector<int> touched_;                  // groups with a search
+  int contested_ = 0;                         // groups with two or more growing searches
 
   std::vector<int> visited_list_;                  // buses reached by the searches, this call
   std::vector<int> excluded_;                      // destroyed buses and buses of small islands
@@ -98,6 +117,20 @@ class IslandFinder {
   kernels::UnionFind sets_;
   std::vector<int> root_label_;
   std::vector<int> fill_;
+  // find_after_trips(): per island before the trips, its new label (-1: split); new
+  // islands' lowest buses; the bus lists being written.
+  std::vector<int> old_to_new_, island_low_, island_key_, new_buses_, new_offset_, new_ref_;
+  std::vector<std::pair<int, int>> excluded_pos_;  // (old island, position in the old list)
+  // find_after_trips(): the spanning forest of forest_state_'s islands after its first
+  // forest_removed_ removed branches. fvia_: per bus, the branch to its parent; -1 at an
+  // island's root; kCutTop at a subtree cut off by this call's trips.
+  static constexpr int kCutTop = -2;
+  const GridState* forest_state_ = nullptr;
+  int forest_removed_ = -1;
+  std::vector<int> fvia_, top_search_, piece_of_, path_;
+  std::vector<std::uint32_t> piece_stamp_;  // == epoch_: piece_of_ holds the bus's search
+  std::vector<std::uint8_t> connected_;     // per search: joined the root's piece
+  std::vector<std::uint8_t> island_rooted_; // per island: holds a root (forest_from_root_trees)
 };
 
 }  // namespace sre

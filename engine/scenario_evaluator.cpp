@@ -6,9 +6,12 @@
 
 namespace sre {
 
-void solve_state(EvalContext& ctx, bool with_flows) {
+void solve_state(EvalContext& ctx, bool with_flows, int first_trip) {
   const Network& net = *ctx.base.net;
-  ctx.finder.find(net, ctx.state);
+  if (first_trip >= 0)
+    ctx.finder.find_after_trips(net, ctx.state, first_trip);
+  else
+    ctx.finder.find(net, ctx.state);
   IslandBalancer::balance(net, ctx.state);
   if (with_flows) ctx.solver.solve(net, ctx.state);
 }
@@ -53,6 +56,7 @@ class CascadeStage final : public ResponseStage {
     first_.respond(ctx, out);
     int steps = 0, tripped = 0;
     while (!ctx.overloaded.empty() && steps < ctx.options.max_steps) {
+      const int first_trip = static_cast<int>(ctx.state.removed_branches.size());
       if (ctx.options.rule == CascadeRule::kAll) {
         for (int e : ctx.overloaded) ctx.state.trip_branch(e);
         tripped += static_cast<int>(ctx.overloaded.size());
@@ -61,7 +65,7 @@ class CascadeStage final : public ResponseStage {
         ++tripped;
       }
       ++steps;
-      solve_state(ctx, true);
+      solve_state(ctx, true, first_trip);
       find_overloads(ctx.base, ctx.state, ctx.options.tol, ctx.overloaded);
     }
     out.cascade_steps = steps;

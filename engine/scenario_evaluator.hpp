@@ -40,8 +40,10 @@ class ResponseStage {
 
 std::unique_ptr<ResponseStage> make_response_stage(const ResponseOptions& options);
 
-// Islands, balancing and (for flow responses) flows of the current topology.
-void solve_state(EvalContext& ctx, bool with_flows);
+// Islands, balancing and (for flow responses) flows of the current topology. first_trip
+// >= 0: the islands are those of the first first_trip removed branches, and the rest are
+// trips (IslandFinder::find_after_trips); < 0: find them afresh.
+void solve_state(EvalContext& ctx, bool with_flows, int first_trip = -1);
 // Overloaded branches of the current flows (model section 6); returns the highest loading ratio.
 double find_overloads(const BaseCase& base, const GridState& state, double tol, std::vector<int>& overloaded);
 

@@ -82,26 +82,6 @@ void BaseFactor::backward(double* x) const {
   }
 }
 
-void BaseFactor::assign_values(const BaseFactor& shape, const SparseMatrix& l, const double* d) {
-  if (n_ != shape.n_ || value_map_.size() != static_cast<std::size_t>(l.nonZeros())) {
-    *this = shape;
-    value_map_.assign(l.nonZeros(), -1);
-    for (int j = 0; j < n_; ++j)
-      for (int p = l.outerIndexPtr()[j]; p < l.outerIndexPtr()[j + 1]; ++p) {
-        const int r = l.innerIndexPtr()[p];
-        const int* b = row_.data() + colptr_[j];
-        const int* e = row_.data() + colptr_[j + 1];
-        const int* q = std::lower_bound(b, e, r);
-        if (q == e || *q != r) throw std::invalid_argument("BaseFactor::assign_values: pattern differs");
-        value_map_[p] = static_cast<int>(q - row_.data());
-      }
-  }
-  std::fill(val_.begin(), val_.end(), 0.0);
-  const double* v = l.valuePtr();
-  for (std::size_t p = 0; p < value_map_.size(); ++p) val_[value_map_[p]] = v[p];
-  for (int j = 0; j < n_; ++j) inv_d_[j] = 1.0 / d[j];
-}
-
 namespace {
 template <int W>
 void backward_lanes(int n, const int* cp, const int* ri, const double* v, double* x) {

@@ -17,12 +17,6 @@ class BaseFactor {
   // Factorise the n x n matrix given by triplets (duplicates summed; both triangles given).
   void factor(int n, const std::vector<Triplet>& triplets);
 
-  // Become `shape` (order, pattern, elimination tree) with the values of another LDL^T
-  // whose L has the same pattern (e.g. a RefactorLdlt of a matrix on shape's pattern in
-  // factor order): l strictly lower in compressed columns, d the diagonal. The map from
-  // l's storage to this factor's is built on the first call; nothing allocates after it.
-  void assign_values(const BaseFactor& shape, const SparseMatrix& l, const double* d);
-
   int size() const { return n_; }
   const std::vector<int>& perm() const { return perm_; }  // variable -> factor position
   const std::vector<int>& parent() const { return parent_; }  // elimination tree, -1 at roots
@@ -67,7 +61,6 @@ class BaseFactor {
   std::vector<int> colptr_, row_;
   std::vector<double> val_, inv_d_;
   std::vector<int> perm_, parent_;
-  std::vector<int> value_map_;  // assign_values: storage position in l -> in val_
 };
 
 }  // namespace sre::kernels

@@ -358,7 +358,8 @@ TEST(FastSolver, SampleDoesNotDependOnThePreviousSample) {
       const std::vector<int> d = random_set(buses, 2 + static_cast<int>(rng() % 8), rng);
       ScenarioEvaluator fresh(base, response(kind), make_fast_flow_solver(net, shared, 4));
       const SampleOutcome a = fresh.evaluate(d);
-      reused.evaluate(d);
+      reused.evaluate(d);  // the same strike, then another, before it again
+      reused.evaluate(random_set(buses, 2 + static_cast<int>(rng() % 8), rng));
       const SampleOutcome b = reused.evaluate(d);
       ASSERT_EQ(a.shed_mw, b.shed_mw) << s;
       ASSERT_EQ(a.max_loading_first, b.max_loading_first) << s;

@@ -23,14 +23,17 @@ void expect_same_islands(const Network& net, const GridState& a, const GridState
   (void)net;
 }
 
-// Random strikes of 1..max_k buses, then up to three rounds of random trips (radial
-// feeders and leaves split off; many trips split the network into large parts).
+// Random strikes of 1..max_k buses, then up to six rounds of random trips (radial
+// feeders and leaves split off; many trips split the network into large parts). Each
+// round's islands are also found from the previous round's by find_after_trips(), as
+// cascades do, in a chain of states of their own.
 void compare_on_random_states(const Network& net, int scenarios, int max_k, unsigned seed) {
   std::mt19937_64 rng(seed);
-  IslandFinder incremental, scratch;
-  GridState a, b;
+  IslandFinder incremental, scratch, after_trips;
+  GridState a, b, c;
   a.resize(net);
   b.resize(net);
+  c.resize(net);
   const int nb = net.n_bus(), nl = net.n_branch();
   for (int sc = 0; sc < scenarios; ++sc) {
     a.reset_to_intact(net);
@@ -41,14 +44,27 @@ void compare_on_random_states(const Network& net, int scenarios, int max_k, unsi
       a.destroy_bus(net, i);
       what += " " + std::to_string(i);
     }
-    for (int round = 0; round < 4; ++round) {
+    int first_trip = -1;
+    for (int round = 0; round < 7; ++round) {
       b = a;
       incremental.find(net, a);
       scratch.find_from_scratch(net, b);
       expect_same_islands(net, a, b, what + " round " + std::to_string(round));
+      if (round == 0) {
+        c = a;
+        after_trips.find(net, c);
+      } else {
+        after_trips.find_after_trips(net, c, first_trip);
+        expect_same_islands(net, c, b, what + " after trips, round " + std::to_string(round));
+      }
       if (::testing::Test::HasFatalFailure()) return;
-      const int trips = static_cast<int>(rng() % (round == 3 ? nl / 4 + 1 : 6));
-      for (int t = 0; t < trips; ++t) a.trip_branch(static_cast<int>(rng() % nl));
+      const int trips = static_cast<int>(rng() % (round == 5 ? nl / 4 + 1 : round % 2 ? 24 : 6));
+      first_trip = static_cast<int>(a.removed_branches.size());
+      for (int t = 0; t < trips; ++t) {
+        const int e = static_cast<int>(rng() % nl);
+        a.trip_branch(e);
+        c.trip_branch(e);
+      }
     }
   }
 }

@@ -1,0 +1,79 @@
+#pragma once
+// LDL^T on a fixed sparsity pattern whose numeric factor is recomputed only where it
+// changes. When columns P of A change, the rows of L (and entries of D) that change are
+// exactly those on the elimination-tree paths from P to the root: row k of L depends
+// only on column k of A and on rows of L below it in the tree. refactor() recomputes
+// just those rows, in ascending order, with the same up-looking arithmetic as a full
+// factorisation, so the factor it leaves is bit for bit the full factorisation of the
+// current values, whatever the sequence of changes that led there.
+//
+// The pattern is A's upper triangle, already in a fill-reducing order (e.g. a
+// BaseFactor's factor order), with an explicit diagonal entry in every column. One per
+// thread; nothing allocates after analyze().
+#include <vector>
+
+#include "kernels/sparse_ldlt.hpp"
+
+namespace sre::kernels {
+
+class PathRefactorLdlt {
+ public:
+  // Symbolic analysis of the pattern and a full factorisation of its values, which
+  // become the base that restore_base() returns to. Throws if that factorisation fails.
+  void analyze(const SparseMatrix& upper);
+
+  int size() const { return n_; }
+  long nnz_l() const { return static_cast<long>(l_row_.size()); }
+  const std::vector<int>& parent() const { return parent_; }
+
+  // A's values in the pattern's storage order, column by column: [col_begin(k), col_begin(k+1)).
+  double* values() { return a_val_.data(); }
+  int col_begin(int k) const { return a_colptr_[k]; }
+  const int* row_index() const { return a_row_.data(); }
+  int diag_index(int k) const { return a_colptr_[k + 1] - 1; }  // the diagonal ends each column
+
+  // Note that column k of A changed (its values are already written). No-op if noted.
+  void mark_changed(int k);
+  // The columns marked since the last refactor(), in marking order.
+  const std::vector<int>& changed() const { return changed_cols_; }
+  // Recompute the rows of the factor on the paths from the columns marked since the last
+  // call. False when a pivot is zero or not finite (the factor is then invalid until the
+  // values are mended and refactor() succeeds, or restore_base()).
+  bool refactor();
+  // Back to the base values (A, L and D as analyze() left them), touching only what changed.
+  void restore_base();
+
+  // x <- A^{-1} x (factor order), in place; forward, scale and backward also separately.
+  void solve(double* x) const {
+    forward(x);
+    scale_d(x);
+    backward(x);
+  }
+  void forward(double* x) const;
+  void scale_d(double* x) const;
+  void backward(double* x) const;
+
+  // Rows recomputed by refactor() since analyze(), for measurements.
+  long rows_recomputed() const { return rows_recomputed_; }
+
+ private:
+  bool factor_row(int k);
+
+  int n_ = 0;
+  std::vector<int> a_colptr_, a_row_;
+  std::vector<double> a_val_, a_base_;
+  std::vector<int> parent_;
+  // L strictly lower, compressed columns, rows ascending in each column.
+  std::vector<int> l_colptr_, l_row_;
+  std::vector<double> l_val_, l_base_, d_, inv_d_, d_base_;
+  // Row k of L: the columns j of its entries (ascending) and where L(k, j) is stored.
+  std::vector<int> r_ptr_, r_col_, r_pos_;
+  // Work: the dense accumulator (all 0 between calls); marks of changed columns and of
+  // rows to recompute; rows that differ from the base; columns of A that differ.
+  std::vector<double> y_;
+  std::vector<unsigned char> col_mark_, row_mark_, dirty_row_, dirty_col_;
+  std::vector<int> changed_cols_, rows_, dirty_rows_, dirty_cols_;
+  long rows_recomputed_ = 0;
+};
+
+}  // namespace sre::kernels
