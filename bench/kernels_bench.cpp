@@ -8,6 +8,9 @@
 //   BM_Kernels_ReferenceSolve   the reference solver on the same states
 //   BM_Kernels_UnionFind        IslandFinder::find_from_scratch of the same states (union-find, every branch)
 //   BM_Kernels_Islands          IslandFinder::find of the same states (searches from the removed branches)
+//   BM_Kernels_IslandsAfterTrips  a cascade round's islands: IslandFinder::find_after_trips of a k=3 strike state
+//                                 after one round of 12 random trips and then another (the second timed)
+//   BM_Kernels_UnionFindAfterTrips  IslandFinder::find_from_scratch of the same states
 //   BM_Kernels_Balance          IslandBalancer::balance of the same states
 //   BM_Kernels_EvaluateDc       a whole dc sample (outages, islands, balancing, fast flows, overloads)
 //   BM_Kernels_RankWoodbury/<case>/r      FastFlowSolver::solve by the Woodbury path of states with r
@@ -198,6 +201,36 @@ void BM_Islands(benchmark::State& st, KCase c, bool from_scratch) {
   }
 }
 
+// Two rounds of 12 random trips after each strike state; the second round's islands timed,
+// by the finder's forest (after_trips) or by union-find.
+void BM_IslandsAfterTrips(benchmark::State& st, KCase c, bool after_trips) {
+  const KPrepared& p = kprepared(c);
+  std::vector<std::vector<int>> rounds(p.states.size() * 2);
+  std::mt19937_64 rng(5);
+  for (auto& r : rounds)
+    while (r.size() < 12) r.push_back(static_cast<int>(rng() % p.net.n_branch()));
+  sre::IslandFinder finder;
+  sre::GridState w = p.states[0];
+  finder.find(p.net, w);  // the intact network's data, once, outside the timing
+  std::size_t q = 0;
+  for (auto _ : st) {
+    st.PauseTiming();
+    w = p.states[q];
+    finder.find(p.net, w);
+    int first = static_cast<int>(w.removed_branches.size());
+    for (int e : rounds[2 * q]) w.trip_branch(e);
+    finder.find_after_trips(p.net, w, first);
+    first = static_cast<int>(w.removed_branches.size());
+    for (int e : rounds[2 * q + 1]) w.trip_branch(e);
+    st.ResumeTiming();
+    if (after_trips)
+      finder.find_after_trips(p.net, w, first);
+    else
+      finder.find_from_scratch(p.net, w);
+    q = (q + 1) % p.states.size();
+  }
+}
+
 void BM_Balance(benchmark::State& st, KCase c) {
   const KPrepared& p = kprepared(c);
   std::vector<sre::GridState> states = p.states;
@@ -353,6 +386,10 @@ void BM_PathRefactor(benchmark::State& st, KCase c) {
     benchmark::RegisterBenchmark(("BM_Kernels_ReferenceSolve/" + n).c_str(), BM_Solver, c, false)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_UnionFind/" + n).c_str(), BM_Islands, c, true)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_Islands/" + n).c_str(), BM_Islands, c, false)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Kernels_IslandsAfterTrips/" + n).c_str(), BM_IslandsAfterTrips, c, true)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Kernels_UnionFindAfterTrips/" + n).c_str(), BM_IslandsAfterTrips, c, false)
+        ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_Balance/" + n).c_str(), BM_Balance, c)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_EvaluateDc/" + n).c_str(), BM_EvaluateDc, c)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_PathRefactor/" + n).c_str(), BM_PathRefactor, c)

@@ -29,6 +29,7 @@ BaseCase make_base_case(const Network& net) {
       b.limit_mw[e] = net.br_rate_a[e];
     }
     b.limited_branches.push_back(e);
+    b.limited_limit_mw.push_back(b.limit_mw[e]);
   }
   return b;
 }

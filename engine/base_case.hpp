@@ -14,6 +14,7 @@ struct BaseCase {
   GridState state;                    // intact network, proportional balance, flows
   std::vector<double> limit_mw;       // L_e per branch; 0 = unlimited
   std::vector<int> limited_branches;  // in service with L_e > 0, ascending
+  std::vector<double> limited_limit_mw;  // L_e of limited_branches[j] at j (contiguous for the overload scan)
   int n_grandfathered = 0;            // branches whose base flow exceeds rateA
   double shed_mw = 0.0;               // shed of the base state itself (islands with D > C)
 };

@@ -151,11 +151,11 @@ void IslandFinder::build_root_trees(const Network& net) {
 
 // Join every search whose start reaches its intact island's root along alive tree
 // branches (walks stop early at buses already known to reach it).
-void IslandFinder::join_through_root_tree(const Network& net, const GridState& s, int n_search, const int* group) {
+void IslandFinder::join_through_root_tree(const Network& net, const GridState& s, int n_search) {
   for (int isl : touched_) root_search_[isl] = -1;
   for (int q = 0; q < n_search && contested_ > 0; ++q) {
     const int start = head_[q];  // the search's first bus (no search has grown yet)
-    const int isl = group[start];
+    const int isl = intact_label_[start];
     if (open_in_[isl] < 2) continue;
     int x = start;
     bool reaches = true;
@@ -255,13 +255,13 @@ void IslandFinder::size_workspace(int nb) {
   tail_.assign(nb, -1);
   search_parent_.assign(nb, 0);
   pending_.assign(nb, 0);
-  open_in_.assign(std::max(n_intact_, nb), 0);  // groups: intact islands, or islands before trips
-  touched_.reserve(std::max(n_intact_, nb));
+  open_in_.assign(n_intact_, 0);
+  touched_.reserve(n_intact_);
   label_of_key_.assign(std::max(n_intact_, nb) + nb, -1);
   key_of_label_.assign(nb, -1);
   cert_checked_.assign(nb, 0);
   reaches_root_.assign(nb, 0);
-  root_search_.assign(std::max(n_intact_, nb), -1);
+  root_search_.assign(n_intact_, -1);
   old_to_new_.assign(nb, 0);
   island_low_.reserve(nb);
   island_key_.reserve(nb);
@@ -304,26 +304,26 @@ void IslandFinder::next_epoch() {
   }
 }
 
-bool IslandFinder::grow_searches(const Network& net, const GridState& s, const int* branches, int n_branches,
-                                 const int* group) {
+// Bus w is reached by search q: mark it and queue it at the back of q's FIFO.
+void IslandFinder::enqueue(int w, int q) {
+  visited_[w] = epoch_;
+  visited_list_.push_back(w);
+  search_of_[w] = q;
+  next_in_queue_[w] = -1;
+  if (head_[q] < 0)
+    head_[q] = w;
+  else
+    next_in_queue_[tail_[q]] = w;
+  tail_[q] = w;
+}
+
+bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
   next_epoch();
   int n_search = 0;
   touched_.clear();
   contested_ = 0;
   visited_list_.clear();
-  auto enqueue = [&](int w, int q) {
-    visited_[w] = epoch_;
-    visited_list_.push_back(w);
-    search_of_[w] = q;
-    next_in_queue_[w] = -1;
-    if (head_[q] < 0)
-      head_[q] = w;
-    else
-      next_in_queue_[tail_[q]] = w;
-    tail_[q] = w;
-  };
-  for (int b = 0; b < n_branches; ++b) {
-    const int e = branches[b];
+  for (int e : s.removed_branches)
     for (int end : {net.br_from[e], net.br_to[e]}) {
       if (!s.bus_alive[end] || visited_[end] == epoch_) continue;
       const int q = n_search++;
@@ -331,20 +331,18 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s, const i
       enqueue(end, q);
       search_parent_[q] = q;
       pending_[q] = 1;
-      const int isl = group[end];
+      const int isl = intact_label_[end];
       if (open_in_[isl] == 0) touched_.push_back(isl);
       if (++open_in_[isl] == 2) ++contested_;
     }
-  }
 
   // Certificates still alive join searches without growing them.
-  for (int b = 0; b < n_branches; ++b) {
+  for (int e : s.removed_branches) {
     if (contested_ == 0) break;
-    const int e = branches[b];
     const int f = net.br_from[e], t = net.br_to[e];
     if (s.bus_alive[f] && s.bus_alive[t]) {
       if (branch_has_cert_[e] && certificate_alive(s, branch_cert_offset_, e))
-        merge_searches(search_of_[f], search_of_[t], group[f]);
+        merge_searches(search_of_[f], search_of_[t], intact_label_[f]);
       continue;
     }
     for (int u : {f, t}) {
@@ -354,12 +352,12 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s, const i
       if (j0 == j1 || !certificate_alive(s, bus_cert_offset_, u)) continue;
       for (int j = j0; j < j1; j += 2) {
         const int a = bus_cert_joins_[j], b = bus_cert_joins_[j + 1];
-        merge_searches(search_of_[a], search_of_[b], group[a]);
+        merge_searches(search_of_[a], search_of_[b], intact_label_[a]);
       }
     }
   }
 
-  if (contested_ > 0) join_through_root_tree(net, s, n_search, group);
+  if (contested_ > 0) join_through_root_tree(net, s, n_search);
 
   // Lock step: one bus per growing search per round, until no intact island holds two.
   // Past a budget (large parts split off, as in long cascades) union-find over every
@@ -372,7 +370,7 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s, const i
       if (u < 0) continue;
       head_[q] = next_in_queue_[u];
       --budget;
-      const int isl = group[u];
+      const int isl = intact_label_[u];
       for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
         const int e = net.adj_branch[a];
         if (!s.branch_alive[e]) continue;
@@ -418,9 +416,7 @@ void IslandFinder::find(const Network& net, GridState& s) {
   forest_state_ = nullptr;
   // Many removed branches (a long cascade) leave many searches and stale certificates:
   // union-find over every branch is cheaper than trying.
-  if (static_cast<int>(s.removed_branches.size()) > net.n_bus() / 16 + 64 ||
-      !grow_searches(net, s, s.removed_branches.data(), static_cast<int>(s.removed_branches.size()),
-                     intact_label_.data())) {
+  if (static_cast<int>(s.removed_branches.size()) > net.n_bus() / 16 + 64 || !grow_searches(net, s)) {
     find_from_scratch(net, s);
     return;
   }
@@ -629,11 +625,7 @@ int IslandFinder::split_forest(const Network& net, const GridState& s, int first
     pending_[q] = 1;
     connected_[q] = 0;
     head_[q] = -1;
-    visited_[c] = epoch_;
-    visited_list_.push_back(c);
-    search_of_[c] = q;
-    next_in_queue_[c] = -1;
-    head_[q] = tail_[q] = c;
+    enqueue(c, q);
   }
   if (nq == 0) return 0;
   int open = nq;
@@ -657,15 +649,7 @@ int IslandFinder::split_forest(const Network& net, const GridState& s, int first
         if (g >= 0 && connected_[g]) g = -1;
         if (g == r) {
           if (visited_[w] != epoch_) {
-            visited_[w] = epoch_;
-            visited_list_.push_back(w);
-            search_of_[w] = q;
-            next_in_queue_[w] = -1;
-            if (head_[q] < 0)
-              head_[q] = w;
-            else
-              next_in_queue_[tail_[q]] = w;
-            tail_[q] = w;
+            enqueue(w, q);
             ++pending_[r];
           }
           continue;

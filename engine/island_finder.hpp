@@ -57,11 +57,10 @@ class IslandFinder {
 
  private:
   void size_workspace(int n_bus);
-  // Searches from the alive ends of `branches`, grouped by group[bus] (intact island, or
-  // the island before the trips); false when over budget.
-  bool grow_searches(const Network& net, const GridState& s, const int* branches, int n_branches, const int* group);
+  bool grow_searches(const Network& net, const GridState& s);  // false: over budget
   void write_split_islands(const Network& net, GridState& s);
   void next_epoch();
+  void enqueue(int w, int q);
   void find_with_forest(const Network& net, GridState& s);
   int split_forest(const Network& net, const GridState& s, int first, int last, bool designate_roots);
   bool forest_from_root_trees(const Network& net, const GridState& s, int n_removed);
@@ -74,7 +73,7 @@ class IslandFinder {
   void merge_searches(int a, int b, int intact_island);
   void build_certificates(const Network& net);
   void build_root_trees(const Network& net);
-  void join_through_root_tree(const Network& net, const GridState& s, int n_search, const int* group);
+  void join_through_root_tree(const Network& net, const GridState& s, int n_search);
   bool certificate_alive(const GridState& s, const std::vector<int>& offset, int i) const;
 
   // --- the intact network (built on first use for a network) ---
@@ -95,7 +94,7 @@ class IslandFinder {
   std::vector<int> tree_via_;                 // per bus: branch towards its intact island's root, -1 at roots
   std::vector<int> tree_roots_;               // the roots
   std::vector<std::uint32_t> reaches_root_;   // == epoch_: known to reach the root this call
-  std::vector<int> root_search_;              // per group: a search known to reach the root, -1
+  std::vector<int> root_search_;              // per intact island: a search known to reach the root, -1
 
   // --- per call ---
   std::uint32_t epoch_ = 0;
@@ -104,9 +103,9 @@ class IslandFinder {
   std::vector<int> next_in_queue_;      // FIFO per search as a linked list through buses
   std::vector<int> head_, tail_;        // per search
   std::vector<int> search_parent_, pending_;  // union-find over searches; buses queued per root
-  std::vector<int> open_in_;                  // per group: searches still growing
-  std::vector<int> touched_;                  // groups with a search
-  int contested_ = 0;                         // groups with two or more growing searches
+  std::vector<int> open_in_;                  // per intact island: searches still growing
+  std::vector<int> touched_;                  // intact islands with a search
+  int contested_ = 0;                         // intact islands with two or more growing searches
 
   std::vector<int> visited_list_;                  // buses reached by the searches, this call
   std::vector<int> excluded_;                      // destroyed buses and buses of small islands

@@ -18,15 +18,21 @@ void solve_state(EvalContext& ctx, bool with_flows, int first_trip) {
 
 double find_overloads(const BaseCase& base, const GridState& s, double tol, std::vector<int>& overloaded) {
   overloaded.clear();
+  // A branch not alive, or in a dead island, carries 0 MW: it can neither be overloaded
+  // nor raise the highest loading, so no alive test is needed.
+  const int n = static_cast<int>(base.limited_branches.size());
+  const int* branch = base.limited_branches.data();
+  const double* limit = base.limited_limit_mw.data();
+  const double* flow_mw = s.flow_mw.data();
   double worst = 0.0;
-  for (int e : base.limited_branches) {
-    if (!s.branch_alive[e]) continue;
-    const double limit = base.limit_mw[e];
-    const double flow = std::abs(s.flow_mw[e]);
+  for (int j = 0; j < n; ++j) {
+    const int e = branch[j];
+    const double lim = limit[j];
+    const double flow = std::abs(flow_mw[e]);
     // Divide only where the ratio can beat the worst so far (the slack covers rounding),
     // so the result is the plain maximum of flow / limit, bit for bit.
-    if (flow > worst * limit * (1.0 - 1e-12)) worst = std::max(worst, flow / limit);
-    if (flow > limit * (1.0 + tol) + 1e-6 + 1e-9 * limit) overloaded.push_back(e);
+    if (flow > worst * lim * (1.0 - 1e-12)) worst = std::max(worst, flow / lim);
+    if (flow > lim * (1.0 + tol) + 1e-6 + 1e-9 * lim) overloaded.push_back(e);
   }
   return worst;
 }
