@@ -268,7 +268,6 @@ void IslandFinder::size_workspace(int nb) {
   new_buses_.assign(nb, -1);
   new_offset_.reserve(nb + 1);
   new_ref_.reserve(nb);
-  excluded_pos_.reserve(nb);
   fvia_.assign(nb, -1);
   top_search_.assign(nb, -1);
   connected_.assign(nb, 0);
@@ -712,20 +711,26 @@ void IslandFinder::rehang(const Network& net, int u, int e) {
 // reference stays when it stays in it: it was the best of a superset).
 void IslandFinder::write_split_islands(const Network& net, GridState& s) {
   const int n_old = s.n_islands;
-  // old_to_new_ counts, per old island, its buses that left it.
-  small_.clear();
+  // Buses that left: old_to_new_ counts them per old island; per search root (a new
+  // island) its size and lowest bus.
+  island_low_.clear();
+  island_key_.clear();
   for (int v : visited_list_) {
     const int r = search_root(search_of_[v]);
     if (pending_[r] != 0) continue;
-    small_.push_back({v, r});
     excluded_mark_[v] = epoch_;
     ++old_to_new_[s.island_of[v]];
+    int& label = label_of_key_[n_old + r];  // here: index into island_low_, until labelled below
+    if (label < 0) {
+      label = static_cast<int>(island_key_.size());
+      island_low_.push_back(v);
+      island_key_.push_back(n_old + r);
+    } else {
+      island_low_[label] = std::min(island_low_[label], v);
+    }
   }
-  std::sort(small_.begin(), small_.end());
   // Islands as (lowest bus, key): key k < n_old is what remains of old island k, key
   // n_old + r the island of search root r.
-  island_low_.clear();
-  island_key_.clear();
   for (int k = 0; k < n_old; ++k) {
     const int b = s.island_offset[k], e = s.island_offset[k + 1];
     if (old_to_new_[k] == e - b) continue;  // all of it left
@@ -735,83 +740,52 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
     island_low_.push_back(s.island_buses[q]);
     island_key_.push_back(k);
   }
-  for (const auto& [bus, root] : small_) {
-    int& label = label_of_key_[n_old + root];
-    if (label >= 0) continue;
-    label = 0;
-    island_low_.push_back(bus);
-    island_key_.push_back(n_old + root);
-  }
-  // Order by lowest bus (already so for the old islands; the new ones merge in).
+  // Labels in the order of lowest bus.
   const int n = static_cast<int>(island_key_.size());
   fill_.resize(n);
   for (int j = 0; j < n; ++j) fill_[j] = j;
   std::sort(fill_.begin(), fill_.end(), [&](int a, int b) { return island_low_[a] < island_low_[b]; });
-  new_offset_.assign(1, 0);
+  new_offset_.assign(n + 1, 0);
   new_ref_.resize(n);
   for (int label = 0; label < n; ++label) {
     const int key = island_key_[fill_[label]];
     label_of_key_[key] = label;
-    int size;
     if (key < n_old) {
-      size = s.island_offset[key + 1] - s.island_offset[key] - old_to_new_[key];
+      new_offset_[label + 1] = s.island_offset[key + 1] - s.island_offset[key] - old_to_new_[key];
       new_ref_[label] = excluded_mark_[s.island_ref[key]] == epoch_ ? -1 : s.island_ref[key];
     } else {
-      size = 0;
       new_ref_[label] = -1;
     }
-    new_offset_.push_back(size);
   }
-  for (const auto& [bus, root] : small_) ++new_offset_[label_of_key_[n_old + root] + 1];
+  for (int v : visited_list_)
+    if (excluded_mark_[v] == epoch_) ++new_offset_[label_of_key_[n_old + search_root(search_of_[v])] + 1];
   for (int label = 0; label < n; ++label) new_offset_[label + 1] += new_offset_[label];
-  // Bus lists: old islands copied in stretches between the buses that left (their
-  // positions in the old lists, by island), relabelled only where the label moved; then
-  // the new islands.
-  excluded_pos_.clear();
-  for (const auto& [bus, root] : small_) {
-    const int k = s.island_of[bus];
-    const auto b = s.island_buses.begin() + s.island_offset[k], e = s.island_buses.begin() + s.island_offset[k + 1];
-    excluded_pos_.push_back({k, static_cast<int>(std::lower_bound(b, e, bus) - s.island_buses.begin())});
-  }
-  std::sort(excluded_pos_.begin(), excluded_pos_.end());
-  for (int label = 0; label < n; ++label) {
-    const int key = island_key_[fill_[label]];
-    if (key >= n_old) continue;
-    int out = new_offset_[label], from = s.island_offset[key];
-    std::size_t x = old_to_new_[key] == 0 ? excluded_pos_.size()
-                                          : static_cast<std::size_t>(std::lower_bound(excluded_pos_.begin(), excluded_pos_.end(),
-                                                                                      std::pair<int, int>{key, -1}) -
-                                                                     excluded_pos_.begin());
-    for (; x < excluded_pos_.size() && excluded_pos_[x].first == key; ++x) {
-      const int to = excluded_pos_[x].second;
-      std::copy(s.island_buses.begin() + from, s.island_buses.begin() + to, new_buses_.begin() + out);
-      out += to - from;
-      from = to + 1;
-    }
-    const int end = s.island_offset[key + 1];
-    std::copy(s.island_buses.begin() + from, s.island_buses.begin() + end, new_buses_.begin() + out);
-    out += end - from;
-    if (label != key)
-      for (int q = new_offset_[label]; q < out; ++q) s.island_of[new_buses_[q]] = label;
-  }
-  for (int k = 0; k < n_old; ++k) old_to_new_[k] = 0;
+  // Bus lists: an old island nothing left is copied whole (relabelled only if its label
+  // moved); one that split is dealt out in ascending order between what remains and the
+  // new islands, so every list stays ascending.
   fill_.assign(new_offset_.begin(), new_offset_.end() - 1);
-  for (const auto& [bus, root] : small_) {
-    const int label = label_of_key_[n_old + root];
-    new_buses_[fill_[label]++] = bus;
-    s.island_of[bus] = label;
+  for (int k = 0; k < n_old; ++k) {
+    const int b = s.island_offset[k], e = s.island_offset[k + 1];
+    const int label = old_to_new_[k] == e - b ? -1 : label_of_key_[k];
+    if (old_to_new_[k] == 0) {
+      std::copy(s.island_buses.begin() + b, s.island_buses.begin() + e, new_buses_.begin() + fill_[label]);
+      if (label != k)
+        for (int q = b; q < e; ++q) s.island_of[s.island_buses[q]] = label;
+      continue;
+    }
+    for (int q = b; q < e; ++q) {
+      const int i = s.island_buses[q];
+      const int to = excluded_mark_[i] == epoch_ ? label_of_key_[n_old + search_root(search_of_[i])] : label;
+      new_buses_[fill_[to]++] = i;
+      s.island_of[i] = to;
+    }
+    old_to_new_[k] = 0;
   }
   for (int j = 0; j < n; ++j) label_of_key_[island_key_[j]] = -1;
   s.island_buses.swap(new_buses_);
   std::copy(new_offset_.begin(), new_offset_.end(), s.island_offset.begin());
   s.n_islands = n;
-  for (int k = 0; k < n; ++k) {
-    if (new_ref_[k] >= 0) {
-      s.island_ref[k] = new_ref_[k];
-      continue;
-    }
-    s.island_ref[k] = reference_by_rule(net, s, k);
-  }
+  for (int k = 0; k < n; ++k) s.island_ref[k] = new_ref_[k] >= 0 ? new_ref_[k] : reference_by_rule(net, s, k);
 }
 
 void IslandFinder::find_from_scratch(const Network& net, GridState& s) {

@@ -119,7 +119,6 @@ class IslandFinder {
   // find_after_trips(): per island before the trips, its new label (-1: split); new
   // islands' lowest buses; the bus lists being written.
   std::vector<int> old_to_new_, island_low_, island_key_, new_buses_, new_offset_, new_ref_;
-  std::vector<std::pair<int, int>> excluded_pos_;  // (old island, position in the old list)
   // find_after_trips(): the spanning forest of forest_state_'s islands after its first
   // forest_removed_ removed branches. fvia_: per bus, the branch to its parent; -1 at an
   // island's root; kCutTop at a subtree cut off by this call's trips.
