@@ -47,6 +47,9 @@ struct FastFlowShared {
   // Per factor position: the in-service branches with an end there (ascending), so that
   // one column of the matrix can be assembled from scratch in the same order as all of it.
   std::vector<int> pos_branch_begin, pos_branch;
+  // The refactor path's analysis and the intact matrix's factor, shared by the threads'
+  // own refactorisations (kernels/path_refactor_ldlt.hpp).
+  kernels::PathRefactorLdlt refactor_base;
   int default_max_rank = 0;
   // Forward solves (L^{-1} P r, factor order) of the intact network's per-bus supplies S0,
   // headroom C - S0, positive demand d (per unit) and phase-shifter terms. Section 5
@@ -175,6 +178,7 @@ std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net, 
       if (sh->br_val_ft[e] >= 0) v[sh->br_val_ft[e]] -= b;
     }
   }
+  sh->refactor_base.analyze(sh->upper);
   sh->default_max_rank = default_max_rank(sh->factor);
   {
     const double inv_base = 1.0 / net.base_mva;
@@ -255,7 +259,7 @@ class FastFlowSolver final : public FlowSolver {
     slots_.reserve(max_rank_);
     island_grounded_.assign(nb + 1, 0);
     x_.assign(sh_->n_var, 0.0);
-    pf_.analyze(sh_->upper);
+    pf_.share_analysis(sh_->refactor_base);
     pf_grounded_.assign(sh_->n_var, 0);
     want_.assign(sh_->n_var, 0);
     pf_grounded_list_.reserve(sh_->n_var);

@@ -9,13 +9,14 @@ namespace sre::kernels {
 void PathRefactorLdlt::analyze(const SparseMatrix& upper) {
   if (upper.rows() != upper.cols() || !upper.isCompressed())
     throw std::invalid_argument("PathRefactorLdlt: the pattern must be square and compressed");
-  n_ = static_cast<int>(upper.cols());
+  auto pat = std::make_shared<Pattern>();
+  const int n = static_cast<int>(upper.cols());
+  pat->n = n;
   const int* cp = upper.outerIndexPtr();
   const int* ri = upper.innerIndexPtr();
-  a_colptr_.assign(cp, cp + n_ + 1);
-  a_row_.assign(ri, ri + cp[n_]);
-  a_val_.assign(upper.valuePtr(), upper.valuePtr() + cp[n_]);
-  for (int k = 0; k < n_; ++k) {
+  pat->a_colptr.assign(cp, cp + n + 1);
+  pat->a_row.assign(ri, ri + cp[n]);
+  for (int k = 0; k < n; ++k) {
     if (cp[k + 1] == cp[k] || ri[cp[k + 1] - 1] != k)
       throw std::invalid_argument("PathRefactorLdlt: every column needs its diagonal entry, last");
     for (int p = cp[k]; p + 1 < cp[k + 1]; ++p)
@@ -24,17 +25,18 @@ void PathRefactorLdlt::analyze(const SparseMatrix& upper) {
 
   // Elimination tree (Liu's algorithm with path compression) and row patterns: row k of L
   // is the set of tree nodes reached walking up from each i < k with A(i, k) != 0.
-  parent_.assign(n_, -1);
-  std::vector<int> ancestor(n_, -1), flag(n_, -1), count(n_, 0);
-  r_ptr_.assign(n_ + 1, 0);
-  std::vector<int> row_cols;
-  for (int k = 0; k < n_; ++k) {
+  std::vector<int>& parent = pat->parent;
+  parent.assign(n, -1);
+  std::vector<int> ancestor(n, -1), flag(n, -1), count(n, 0);
+  pat->r_ptr.assign(n + 1, 0);
+  std::vector<int>& row_cols = pat->r_col;
+  for (int k = 0; k < n; ++k) {
     for (int p = cp[k]; p < cp[k + 1]; ++p) {
       for (int i = ri[p]; i != -1 && i < k;) {
         const int next = ancestor[i];
         ancestor[i] = k;
         if (next == -1) {
-          parent_[i] = k;
+          parent[i] = k;
           break;
         }
         i = next;
@@ -43,64 +45,85 @@ void PathRefactorLdlt::analyze(const SparseMatrix& upper) {
     flag[k] = k;
     const std::size_t start = row_cols.size();
     for (int p = cp[k]; p < cp[k + 1]; ++p)
-      for (int i = ri[p]; i < k && flag[i] != k; i = parent_[i]) {
+      for (int i = ri[p]; i < k && flag[i] != k; i = parent[i]) {
         row_cols.push_back(i);
         flag[i] = k;
       }
     std::sort(row_cols.begin() + static_cast<long>(start), row_cols.end());
     for (std::size_t t = start; t < row_cols.size(); ++t) ++count[row_cols[t]];
-    r_ptr_[k + 1] = static_cast<int>(row_cols.size());
+    pat->r_ptr[k + 1] = static_cast<int>(row_cols.size());
   }
-  l_colptr_.assign(n_ + 1, 0);
-  for (int j = 0; j < n_; ++j) l_colptr_[j + 1] = l_colptr_[j] + count[j];
-  l_row_.assign(row_cols.size(), 0);
-  r_col_ = row_cols;
-  r_pos_.assign(row_cols.size(), 0);
-  std::vector<int> fill(l_colptr_.begin(), l_colptr_.end() - 1);
-  for (int k = 0; k < n_; ++k)
-    for (int t = r_ptr_[k]; t < r_ptr_[k + 1]; ++t) {
-      const int pos = fill[r_col_[t]]++;
-      l_row_[pos] = k;  // k ascends: rows ascend in every column
-      r_pos_[t] = pos;
+  pat->l_colptr.assign(n + 1, 0);
+  for (int j = 0; j < n; ++j) pat->l_colptr[j + 1] = pat->l_colptr[j] + count[j];
+  pat->l_row.assign(row_cols.size(), 0);
+  pat->r_pos.assign(row_cols.size(), 0);
+  std::vector<int> fill(pat->l_colptr.begin(), pat->l_colptr.end() - 1);
+  for (int k = 0; k < n; ++k)
+    for (int t = pat->r_ptr[k]; t < pat->r_ptr[k + 1]; ++t) {
+      const int pos = fill[pat->r_col[t]]++;
+      pat->l_row[pos] = k;  // k ascends: rows ascend in every column
+      pat->r_pos[t] = pos;
     }
+  p_ = pat;
 
-  l_val_.assign(l_row_.size(), 0.0);
-  d_.assign(n_, 0.0);
-  inv_d_.assign(n_, 0.0);
-  y_.assign(n_, 0.0);
-  col_mark_.assign(n_, 0);
-  row_mark_.assign(n_, 0);
-  dirty_row_.assign(n_, 0);
-  dirty_col_.assign(n_, 0);
-  changed_cols_.clear();
-  changed_cols_.reserve(n_);
-  rows_.reserve(n_);
-  dirty_rows_.clear();
-  dirty_rows_.reserve(n_);
-  dirty_cols_.clear();
-  dirty_cols_.reserve(n_);
-  for (int k = 0; k < n_; ++k)
+  // The base factor: every row of the given values.
+  a_val_.assign(upper.valuePtr(), upper.valuePtr() + cp[n]);
+  l_val_.assign(pat->l_row.size(), 0.0);
+  d_.assign(n, 0.0);
+  inv_d_.assign(n, 0.0);
+  size_workspace();
+  for (int k = 0; k < n; ++k)
     if (!factor_row(k)) throw std::runtime_error("PathRefactorLdlt: the base matrix is singular");
-  a_base_ = a_val_;
-  l_base_ = l_val_;
-  d_base_ = d_;
+  pat->a_base = a_val_;
+  pat->l_base = l_val_;
+  pat->d_base = d_;
+  pat->inv_d_base = inv_d_;
+  rows_recomputed_ = 0;
+}
+
+void PathRefactorLdlt::share_analysis(const PathRefactorLdlt& analysed) {
+  p_ = analysed.p_;
+  a_val_ = p_->a_base;
+  l_val_ = p_->l_base;
+  d_ = p_->d_base;
+  inv_d_ = p_->inv_d_base;
+  size_workspace();
+}
+
+void PathRefactorLdlt::size_workspace() {
+  const int n = p_->n;
+  y_.assign(n, 0.0);
+  col_mark_.assign(n, 0);
+  row_mark_.assign(n, 0);
+  dirty_row_.assign(n, 0);
+  dirty_col_.assign(n, 0);
+  changed_cols_.clear();
+  changed_cols_.reserve(n);
+  rows_.clear();
+  rows_.reserve(n);
+  dirty_rows_.clear();
+  dirty_rows_.reserve(n);
+  dirty_cols_.clear();
+  dirty_cols_.reserve(n);
   rows_recomputed_ = 0;
 }
 
 // Up-looking: solve L(0:k, 0:k) D y = A(0:k, k) over row k's pattern (ascending columns are
 // a topological order of the tree), then L(k, j) = y_j / d_j and d_k = A(k, k) - sum l y.
 bool PathRefactorLdlt::factor_row(int k) {
+  const Pattern& pat = *p_;
   double* y = y_.data();
-  for (int p = a_colptr_[k]; p < a_colptr_[k + 1]; ++p) y[a_row_[p]] = a_val_[p];
+  for (int p = pat.a_colptr[k]; p < pat.a_colptr[k + 1]; ++p) y[pat.a_row[p]] = a_val_[p];
   double dk = y[k];
   y[k] = 0.0;
-  const int* lr = l_row_.data();
+  const int* lr = pat.l_row.data();
+  const int* lcp = pat.l_colptr.data();
   double* lv = l_val_.data();
-  for (int t = r_ptr_[k]; t < r_ptr_[k + 1]; ++t) {
-    const int j = r_col_[t], pos = r_pos_[t];
+  for (int t = pat.r_ptr[k]; t < pat.r_ptr[k + 1]; ++t) {
+    const int j = pat.r_col[t], pos = pat.r_pos[t];
     const double yj = y[j];
     y[j] = 0.0;
-    for (int q = l_colptr_[j]; q < pos; ++q) y[lr[q]] -= lv[q] * yj;
+    for (int q = lcp[j]; q < pos; ++q) y[lr[q]] -= lv[q] * yj;
     const double l = yj * inv_d_[j];
     dk -= l * yj;
     lv[pos] = l;
@@ -124,7 +147,7 @@ bool PathRefactorLdlt::refactor() {
   rows_.clear();
   for (int k : changed_cols_) {
     col_mark_[k] = 0;
-    for (int i = k; i != -1 && !row_mark_[i]; i = parent_[i]) {
+    for (int i = k; i != -1 && !row_mark_[i]; i = p_->parent[i]) {
       row_mark_[i] = 1;
       rows_.push_back(i);
     }
@@ -145,42 +168,48 @@ bool PathRefactorLdlt::refactor() {
 }
 
 void PathRefactorLdlt::restore_base() {
+  const Pattern& pat = *p_;
   for (int k : changed_cols_) col_mark_[k] = 0;
   changed_cols_.clear();
   for (int k : dirty_cols_) {
     dirty_col_[k] = 0;
-    std::copy(a_base_.begin() + a_colptr_[k], a_base_.begin() + a_colptr_[k + 1], a_val_.begin() + a_colptr_[k]);
+    std::copy(pat.a_base.begin() + pat.a_colptr[k], pat.a_base.begin() + pat.a_colptr[k + 1],
+              a_val_.begin() + pat.a_colptr[k]);
   }
   dirty_cols_.clear();
   for (int k : dirty_rows_) {
     dirty_row_[k] = 0;
-    for (int t = r_ptr_[k]; t < r_ptr_[k + 1]; ++t) l_val_[r_pos_[t]] = l_base_[r_pos_[t]];
-    d_[k] = d_base_[k];
-    inv_d_[k] = 1.0 / d_[k];
+    for (int t = pat.r_ptr[k]; t < pat.r_ptr[k + 1]; ++t) l_val_[pat.r_pos[t]] = pat.l_base[pat.r_pos[t]];
+    d_[k] = pat.d_base[k];
+    inv_d_[k] = pat.inv_d_base[k];
   }
   dirty_rows_.clear();
 }
 
 void PathRefactorLdlt::forward(double* x) const {
-  const int* lr = l_row_.data();
+  const int n = p_->n;
+  const int* cp = p_->l_colptr.data();
+  const int* lr = p_->l_row.data();
   const double* lv = l_val_.data();
-  for (int j = 0; j < n_; ++j) {
+  for (int j = 0; j < n; ++j) {
     const double xj = x[j];
     if (xj == 0.0) continue;
-    for (int p = l_colptr_[j]; p < l_colptr_[j + 1]; ++p) x[lr[p]] -= lv[p] * xj;
+    for (int p = cp[j]; p < cp[j + 1]; ++p) x[lr[p]] -= lv[p] * xj;
   }
 }
 
 void PathRefactorLdlt::scale_d(double* x) const {
-  for (int j = 0; j < n_; ++j) x[j] *= inv_d_[j];
+  for (int j = 0, n = p_->n; j < n; ++j) x[j] *= inv_d_[j];
 }
 
 void PathRefactorLdlt::backward(double* x) const {
-  const int* lr = l_row_.data();
+  const int n = p_->n;
+  const int* cp = p_->l_colptr.data();
+  const int* lr = p_->l_row.data();
   const double* lv = l_val_.data();
-  for (int j = n_ - 1; j >= 0; --j) {
+  for (int j = n - 1; j >= 0; --j) {
     double s = x[j];
-    for (int p = l_colptr_[j]; p < l_colptr_[j + 1]; ++p) s -= lv[p] * x[lr[p]];
+    for (int p = cp[j]; p < cp[j + 1]; ++p) s -= lv[p] * x[lr[p]];
     x[j] = s;
   }
 }

@@ -9,7 +9,9 @@
 //
 // The pattern is A's upper triangle, already in a fill-reducing order (e.g. a
 // BaseFactor's factor order), with an explicit diagonal entry in every column. One per
-// thread; nothing allocates after analyze().
+// thread: analyze() once, then share_analysis() gives others the analysis and the base
+// factor, read-only, so each owns only its values. Nothing allocates after either.
+#include <memory>
 #include <vector>
 
 #include "kernels/sparse_ldlt.hpp"
@@ -21,16 +23,18 @@ class PathRefactorLdlt {
   // Symbolic analysis of the pattern and a full factorisation of its values, which
   // become the base that restore_base() returns to. Throws if that factorisation fails.
   void analyze(const SparseMatrix& upper);
+  // Take an analysed instance's pattern and base factor (shared), at its base values.
+  void share_analysis(const PathRefactorLdlt& analysed);
 
-  int size() const { return n_; }
-  long nnz_l() const { return static_cast<long>(l_row_.size()); }
-  const std::vector<int>& parent() const { return parent_; }
+  int size() const { return p_->n; }
+  long nnz_l() const { return static_cast<long>(p_->l_row.size()); }
+  const std::vector<int>& parent() const { return p_->parent; }
 
   // A's values in the pattern's storage order, column by column: [col_begin(k), col_begin(k+1)).
   double* values() { return a_val_.data(); }
-  int col_begin(int k) const { return a_colptr_[k]; }
-  const int* row_index() const { return a_row_.data(); }
-  int diag_index(int k) const { return a_colptr_[k + 1] - 1; }  // the diagonal ends each column
+  int col_begin(int k) const { return p_->a_colptr[k]; }
+  const int* row_index() const { return p_->a_row.data(); }
+  int diag_index(int k) const { return p_->a_colptr[k + 1] - 1; }  // the diagonal ends each column
 
   // Note that column k of A changed (its values are already written). No-op if noted.
   void mark_changed(int k);
@@ -58,16 +62,21 @@ class PathRefactorLdlt {
 
  private:
   bool factor_row(int k);
+  void size_workspace();
 
-  int n_ = 0;
-  std::vector<int> a_colptr_, a_row_;
-  std::vector<double> a_val_, a_base_;
-  std::vector<int> parent_;
-  // L strictly lower, compressed columns, rows ascending in each column.
-  std::vector<int> l_colptr_, l_row_;
-  std::vector<double> l_val_, l_base_, d_, inv_d_, d_base_;
-  // Row k of L: the columns j of its entries (ascending) and where L(k, j) is stored.
-  std::vector<int> r_ptr_, r_col_, r_pos_;
+  // The analysis and the base factor, shared by copies.
+  struct Pattern {
+    int n = 0;
+    std::vector<int> a_colptr, a_row;
+    std::vector<int> parent;
+    // L strictly lower, compressed columns, rows ascending in each column.
+    std::vector<int> l_colptr, l_row;
+    // Row k of L: the columns j of its entries (ascending) and where L(k, j) is stored.
+    std::vector<int> r_ptr, r_col, r_pos;
+    std::vector<double> a_base, l_base, d_base, inv_d_base;
+  };
+  std::shared_ptr<const Pattern> p_ = std::make_shared<const Pattern>();
+  std::vector<double> a_val_, l_val_, d_, inv_d_;
   // Work: the dense accumulator (all 0 between calls); marks of changed columns and of
   // rows to recompute; rows that differ from the base; columns of A that differ.
   std::vector<double> y_;

@@ -115,6 +115,35 @@ TEST(PathRefactorLdlt, PathRefactorEqualsFullFactorisationBitForBit) {
   EXPECT_GT(recomputed, 0);
 }
 
+// An instance sharing another's analysis starts at the base factor, owns its values (the
+// other's changes do not reach it) and refactorises to the same bits.
+TEST(PathRefactorLdlt, SharedAnalysisOwnsItsValues) {
+  std::mt19937_64 rng(9);
+  RandomSpd a(150, 200, rng);
+  PathRefactorLdlt f;
+  f.analyze(a.upper());
+  std::vector<double> b(a.n, 1.0);
+  const std::vector<double> base_solution = solve(f, b);
+  for (int k = 0; k < 10; ++k) {
+    double* v = f.values();
+    v[f.diag_index(k * 7)] += 1.0;
+    f.mark_changed(k * 7);
+  }
+  ASSERT_TRUE(f.refactor());
+  PathRefactorLdlt g;
+  g.share_analysis(f);
+  EXPECT_EQ(solve(g, b), base_solution);  // the base, not f's current values
+  for (int k = 0; k < 10; ++k) {
+    g.values()[g.diag_index(k * 7)] += 1.0;
+    g.mark_changed(k * 7);
+  }
+  ASSERT_TRUE(g.refactor());
+  EXPECT_EQ(solve(g, b), solve(f, b));
+  f.restore_base();
+  EXPECT_EQ(solve(f, b), base_solution);
+  EXPECT_NE(solve(g, b), base_solution);
+}
+
 TEST(PathRefactorLdlt, ReportsAZeroPivot) {
   std::mt19937_64 rng(7);
   RandomSpd a(30, 10, rng);
