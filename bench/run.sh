@@ -45,9 +45,10 @@ for spec in "${CASES[@]}"; do
         /usr/bin/time -f "%M" -o "$TMP/rss" "$SRE" run --case "$ROOT/data/cases/$file" --quiet --k 3 \
           --samples "$n" --threads "$threads" --response "$response" --solver "$solver" --out "$out" \
           >"$TMP/stdout" 2>"$TMP/stderr" || { echo "FAILED: $name $response $solver $threads" >&2; cat "$TMP/stderr" >&2; continue; }
-        rate=$(sed -n 's/.*samples [0-9]* in .* on [0-9]* threads (\([0-9.]*\) samples\/s).*/\1/p' "$TMP/stdout" | head -1)
+        # The results file's rate is unrounded (the printed one is whole samples/s).
+        rate=$(h5dump -d /runtime/samples_per_second "$out" 2>/dev/null | sed -n 's/.*(0): \([0-9.e+-]*\).*/\1/p' | head -1)
         if [[ -z "$rate" ]]; then
-          rate=$(h5dump -d /runtime/samples_per_second "$out" 2>/dev/null | sed -n 's/.*(0): \([0-9.e+-]*\).*/\1/p' | head -1)
+          rate=$(sed -n 's/.*samples [0-9]* in .* on [0-9]* threads (\([0-9.]*\) samples\/s).*/\1/p' "$TMP/stdout" | head -1)
         fi
         rss=$(python3 -c "print(round($(cat "$TMP/rss") / 1024, 1))")
         echo "$name $response $solver $threads $n ${rate:-nan} $rss" >> "$TMP/rows.txt"

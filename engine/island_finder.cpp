@@ -773,12 +773,19 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
         for (int q = b; q < e; ++q) s.island_of[s.island_buses[q]] = label;
       continue;
     }
+    int out = label >= 0 ? fill_[label] : 0;
     for (int q = b; q < e; ++q) {
       const int i = s.island_buses[q];
-      const int to = excluded_mark_[i] == epoch_ ? label_of_key_[n_old + search_root(search_of_[i])] : label;
-      new_buses_[fill_[to]++] = i;
-      s.island_of[i] = to;
+      if (excluded_mark_[i] == epoch_) {
+        const int to = label_of_key_[n_old + search_root(search_of_[i])];
+        new_buses_[fill_[to]++] = i;
+        s.island_of[i] = to;
+      } else {
+        new_buses_[out++] = i;
+        if (label != k) s.island_of[i] = label;
+      }
     }
+    if (label >= 0) fill_[label] = out;
     old_to_new_[k] = 0;
   }
   for (int j = 0; j < n; ++j) label_of_key_[island_key_[j]] = -1;

@@ -76,7 +76,7 @@ class OpfStage final : public ResponseStage {
 
   void solver_solve(EvalContext& ctx) {
     ctx.solver.solve(*ctx.base.net, ctx.state);
-    find_overloads(ctx.base, ctx.state, ctx.options.tol, ctx.overloaded);
+    list_overloads(ctx.base, ctx.state, ctx.options.tol, ctx.overloaded);
   }
 
   // The intact network's LP, solved once per evaluator (its basis warm-starts every sample).

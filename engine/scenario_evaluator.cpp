@@ -16,10 +16,13 @@ void solve_state(EvalContext& ctx, bool with_flows, int first_trip) {
   if (with_flows) ctx.solver.solve(net, ctx.state);
 }
 
-double find_overloads(const BaseCase& base, const GridState& s, double tol, std::vector<int>& overloaded) {
+namespace {
+// The overload test and, when with_worst, the highest loading of the limited branches. A
+// branch not alive, or in a dead island, carries 0 MW: it can neither be overloaded nor
+// raise the highest loading, so no alive test is needed.
+template <bool with_worst>
+double scan_overloads(const BaseCase& base, const GridState& s, double tol, std::vector<int>& overloaded) {
   overloaded.clear();
-  // A branch not alive, or in a dead island, carries 0 MW: it can neither be overloaded
-  // nor raise the highest loading, so no alive test is needed.
   const int n = static_cast<int>(base.limited_branches.size());
   const int* branch = base.limited_branches.data();
   const double* limit = base.limited_limit_mw.data();
@@ -31,10 +34,19 @@ double find_overloads(const BaseCase& base, const GridState& s, double tol, std:
     const double flow = std::abs(flow_mw[e]);
     // Divide only where the ratio can beat the worst so far (the slack covers rounding),
     // so the result is the plain maximum of flow / limit, bit for bit.
-    if (flow > worst * lim * (1.0 - 1e-12)) worst = std::max(worst, flow / lim);
+    if (with_worst && flow > worst * lim * (1.0 - 1e-12)) worst = std::max(worst, flow / lim);
     if (flow > lim * (1.0 + tol) + 1e-6 + 1e-9 * lim) overloaded.push_back(e);
   }
   return worst;
+}
+}  // namespace
+
+double find_overloads(const BaseCase& base, const GridState& s, double tol, std::vector<int>& overloaded) {
+  return scan_overloads<true>(base, s, tol, overloaded);
+}
+
+void list_overloads(const BaseCase& base, const GridState& s, double tol, std::vector<int>& overloaded) {
+  scan_overloads<false>(base, s, tol, overloaded);
 }
 
 namespace {
@@ -72,7 +84,7 @@ class CascadeStage final : public ResponseStage {
       }
       ++steps;
       solve_state(ctx, true, first_trip);
-      find_overloads(ctx.base, ctx.state, ctx.options.tol, ctx.overloaded);
+      list_overloads(ctx.base, ctx.state, ctx.options.tol, ctx.overloaded);
     }
     out.cascade_steps = steps;
     out.n_tripped = tripped;

@@ -46,6 +46,8 @@ std::unique_ptr<ResponseStage> make_response_stage(const ResponseOptions& option
 void solve_state(EvalContext& ctx, bool with_flows, int first_trip = -1);
 // Overloaded branches of the current flows (model section 6); returns the highest loading ratio.
 double find_overloads(const BaseCase& base, const GridState& state, double tol, std::vector<int>& overloaded);
+// The same list without the highest loading (cascade rounds).
+void list_overloads(const BaseCase& base, const GridState& state, double tol, std::vector<int>& overloaded);
 
 class ScenarioEvaluator {
  public:

@@ -208,7 +208,10 @@ TEST(FindOverloads, MaximumAndListMatchAPlainScan) {
     for (int e = 0; e < net.n_branch(); ++e) s.flow_mw[e] = base.limit_mw[e] > 0 ? u(rng) * base.limit_mw[e] : u(rng);
     if (trial % 5 == 0) s.flow_mw[base.limited_branches[trial % base.limited_branches.size()]] = 0.0;
     const double tol = trial % 2 ? 0.1 : 0.0;
+    std::vector<int> listed;
+    list_overloads(base, s, tol, listed);
     const double worst = find_overloads(base, s, tol, overloaded);
+    ASSERT_EQ(listed, overloaded) << trial;
     double plain = 0.0;
     std::vector<int> expect;
     for (int e : base.limited_branches) {
