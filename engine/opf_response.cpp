@@ -39,7 +39,7 @@ class OpfStage final : public ResponseStage {
     const BaseCase& base = ctx.base;
     const Network& net = *base.net;
     GridState& s = ctx.state;
-    out.max_loading_first = find_overloads(base, s, ctx.options.tol, ctx.overloaded);
+    out.max_loading_first = find_overloads(base, s, ctx.overload_mw, ctx.overloaded);
     ctx.overloaded_first.assign(ctx.overloaded.begin(), ctx.overloaded.end());
     out.n_overloaded_first = static_cast<int>(ctx.overloaded.size());
     out.n_tripped = 0;
@@ -76,7 +76,7 @@ class OpfStage final : public ResponseStage {
 
   void solver_solve(EvalContext& ctx) {
     ctx.solver.solve(*ctx.base.net, ctx.state);
-    list_overloads(ctx.base, ctx.state, ctx.options.tol, ctx.overloaded);
+    list_overloads(ctx.base, ctx.state, ctx.overload_mw, ctx.overloaded);
   }
 
   // The intact network's LP, solved once per evaluator (its basis warm-starts every sample).

@@ -16,37 +16,52 @@ void solve_state(EvalContext& ctx, bool with_flows, int first_trip) {
   if (with_flows) ctx.solver.solve(net, ctx.state);
 }
 
+std::vector<double> overload_thresholds(const BaseCase& base, double tol) {
+  std::vector<double> t(base.limited_limit_mw.size());
+  for (std::size_t j = 0; j < t.size(); ++j) {
+    const double lim = base.limited_limit_mw[j];
+    t[j] = lim * (1.0 + tol) + 1e-6 + 1e-9 * lim;
+  }
+  return t;
+}
+
 namespace {
 // The overload test and, when with_worst, the highest loading of the limited branches. A
 // branch not alive, or in a dead island, carries 0 MW: it can neither be overloaded nor
 // raise the highest loading, so no alive test is needed.
 template <bool with_worst>
-double scan_overloads(const BaseCase& base, const GridState& s, double tol, std::vector<int>& overloaded) {
+double scan_overloads(const BaseCase& base, const GridState& s, const std::vector<double>& threshold_mw,
+                      std::vector<int>& overloaded) {
   overloaded.clear();
   const int n = static_cast<int>(base.limited_branches.size());
   const int* branch = base.limited_branches.data();
   const double* limit = base.limited_limit_mw.data();
+  const double* threshold = threshold_mw.data();
   const double* flow_mw = s.flow_mw.data();
   double worst = 0.0;
   for (int j = 0; j < n; ++j) {
     const int e = branch[j];
-    const double lim = limit[j];
     const double flow = std::abs(flow_mw[e]);
-    // Divide only where the ratio can beat the worst so far (the slack covers rounding),
-    // so the result is the plain maximum of flow / limit, bit for bit.
-    if (with_worst && flow > worst * lim * (1.0 - 1e-12)) worst = std::max(worst, flow / lim);
-    if (flow > lim * (1.0 + tol) + 1e-6 + 1e-9 * lim) overloaded.push_back(e);
+    if constexpr (with_worst) {
+      // Divide only where the ratio can beat the worst so far (the slack covers
+      // rounding), so the result is the plain maximum of flow / limit, bit for bit.
+      const double lim = limit[j];
+      if (flow > worst * lim * (1.0 - 1e-12)) worst = std::max(worst, flow / lim);
+    }
+    if (flow > threshold[j]) overloaded.push_back(e);
   }
   return worst;
 }
 }  // namespace
 
-double find_overloads(const BaseCase& base, const GridState& s, double tol, std::vector<int>& overloaded) {
-  return scan_overloads<true>(base, s, tol, overloaded);
+double find_overloads(const BaseCase& base, const GridState& s, const std::vector<double>& threshold_mw,
+                      std::vector<int>& overloaded) {
+  return scan_overloads<true>(base, s, threshold_mw, overloaded);
 }
 
-void list_overloads(const BaseCase& base, const GridState& s, double tol, std::vector<int>& overloaded) {
-  scan_overloads<false>(base, s, tol, overloaded);
+void list_overloads(const BaseCase& base, const GridState& s, const std::vector<double>& threshold_mw,
+                    std::vector<int>& overloaded) {
+  scan_overloads<false>(base, s, threshold_mw, overloaded);
 }
 
 namespace {
@@ -62,7 +77,7 @@ class TopologyStage final : public ResponseStage {
 class DcStage final : public ResponseStage {
  public:
   void respond(EvalContext& ctx, SampleOutcome& out) override {
-    out.max_loading_first = find_overloads(ctx.base, ctx.state, ctx.options.tol, ctx.overloaded);
+    out.max_loading_first = find_overloads(ctx.base, ctx.state, ctx.overload_mw, ctx.overloaded);
     ctx.overloaded_first.assign(ctx.overloaded.begin(), ctx.overloaded.end());
     out.n_overloaded_first = static_cast<int>(ctx.overloaded.size());
   }
@@ -84,7 +99,7 @@ class CascadeStage final : public ResponseStage {
       }
       ++steps;
       solve_state(ctx, true, first_trip);
-      list_overloads(ctx.base, ctx.state, ctx.options.tol, ctx.overloaded);
+      list_overloads(ctx.base, ctx.state, ctx.overload_mw, ctx.overloaded);
     }
     out.cascade_steps = steps;
     out.n_tripped = tripped;
@@ -125,7 +140,11 @@ std::unique_ptr<ResponseStage> make_response_stage(const ResponseOptions& option
 
 ScenarioEvaluator::ScenarioEvaluator(const BaseCase& base, const ResponseOptions& options,
                                      std::unique_ptr<FlowSolver> solver)
-    : base_(base), options_(options), solver_(std::move(solver)), stage_(make_response_stage(options)) {
+    : base_(base),
+      options_(options),
+      solver_(std::move(solver)),
+      stage_(make_response_stage(options)),
+      overload_mw_(overload_thresholds(base, options.tol)) {
   state_.resize(*base.net);
   overloaded_.reserve(base.net->n_branch());
   overloaded_first_.reserve(base.net->n_branch());
@@ -152,7 +171,7 @@ double* ScenarioEvaluator::begin(std::span<const int> destroyed_buses) {
 const SampleOutcome& ScenarioEvaluator::finish(bool backward_done) {
   const Network& net = *base_.net;
   if (stage_->first_solve_with_flows()) solver_->end_solve(net, state_, backward_done);
-  EvalContext ctx{base_, options_, state_, finder_, *solver_, overloaded_, overloaded_first_};
+  EvalContext ctx{base_, options_, state_, finder_, *solver_, overload_mw_, overloaded_, overloaded_first_};
   stage_->respond(ctx, outcome_);
 
   outcome_.shed_mw = state_.shed_mw;

@@ -23,6 +23,7 @@ struct EvalContext {
   GridState& state;
   IslandFinder& finder;
   FlowSolver& solver;
+  const std::vector<double>& overload_mw;  // per limited branch: overload_thresholds()
   std::vector<int>& overloaded;        // overloaded branches after the latest solve, ascending
   std::vector<int>& overloaded_first;  // overloaded in the first solve
 };
@@ -44,10 +45,15 @@ std::unique_ptr<ResponseStage> make_response_stage(const ResponseOptions& option
 // >= 0: the islands are those of the first first_trip removed branches, and the rest are
 // trips (IslandFinder::find_after_trips); < 0: find them afresh.
 void solve_state(EvalContext& ctx, bool with_flows, int first_trip = -1);
-// Overloaded branches of the current flows (model section 6); returns the highest loading ratio.
-double find_overloads(const BaseCase& base, const GridState& state, double tol, std::vector<int>& overloaded);
+// Per limited branch (BaseCase::limited_branches[j]), the |flow| in MW above which it is
+// overloaded (model section 6): L (1 + tol) + 1e-6 + 1e-9 L.
+std::vector<double> overload_thresholds(const BaseCase& base, double tol);
+// Overloaded branches of the current flows, ascending; returns the highest loading ratio.
+double find_overloads(const BaseCase& base, const GridState& state, const std::vector<double>& threshold_mw,
+                      std::vector<int>& overloaded);
 // The same list without the highest loading (cascade rounds).
-void list_overloads(const BaseCase& base, const GridState& state, double tol, std::vector<int>& overloaded);
+void list_overloads(const BaseCase& base, const GridState& state, const std::vector<double>& threshold_mw,
+                    std::vector<int>& overloaded);
 
 class ScenarioEvaluator {
  public:
@@ -78,6 +84,7 @@ class ScenarioEvaluator {
   std::unique_ptr<ResponseStage> stage_;
   GridState state_;
   IslandFinder finder_;
+  std::vector<double> overload_mw_;
   std::vector<int> overloaded_, overloaded_first_;
   SampleOutcome outcome_;
 };

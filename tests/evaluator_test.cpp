@@ -209,8 +209,9 @@ TEST(FindOverloads, MaximumAndListMatchAPlainScan) {
     if (trial % 5 == 0) s.flow_mw[base.limited_branches[trial % base.limited_branches.size()]] = 0.0;
     const double tol = trial % 2 ? 0.1 : 0.0;
     std::vector<int> listed;
-    list_overloads(base, s, tol, listed);
-    const double worst = find_overloads(base, s, tol, overloaded);
+    const std::vector<double> threshold = overload_thresholds(base, tol);
+    list_overloads(base, s, threshold, listed);
+    const double worst = find_overloads(base, s, threshold, overloaded);
     ASSERT_EQ(listed, overloaded) << trial;
     double plain = 0.0;
     std::vector<int> expect;

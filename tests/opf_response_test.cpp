@@ -224,7 +224,7 @@ TEST_P(OpfRandom, BetweenProportionalAndCascadeAndMatchesIndependentLp) {
     EXPECT_NEAR(o.shed_mw, independent_min_shed(net, base, opf.state()), 1e-6 * std::max(1.0, o.shed_mw)) << what;
     // The final flows respect every limit.
     std::vector<int> over;
-    find_overloads(base, opf.state(), 0.0, over);
+    find_overloads(base, opf.state(), overload_thresholds(base, 0.0), over);
     EXPECT_TRUE(over.empty()) << what;
     // A pure function of the scenario: the same bits whatever ran before.
     if (sample % 10 == 0) {
