@@ -595,14 +595,14 @@ bool IslandFinder::forest_from_root_trees(const Network& net, const GridState& s
 }
 
 // The removed branches [first, last) that are forest branches cut their lower end's
-// subtree off (a cut top); the others split nothing. From every cut top a search explores its piece in lock step with
-// the others. Reaching another piece joins the two (the searching piece's tree is re-rooted
-// at the bus reached from and hung under the other through the branch that joins them);
-// reaching the piece that holds the island's root ends the search, connected. A search
-// that runs out is a new island, and its tree that island's. Returns 0 when nothing
-// split, 1 when searches ran out (new islands: write_split_islands()), -1 over budget.
-// designate_roots: the first cut top of an island not marked in island_rooted_ becomes
-// that island's root instead of a search.
+// subtree off (a cut top); the others split nothing. From every cut top a search
+// explores its piece, in lock step with the others. Reaching another piece joins the two
+// (the searching piece's tree is re-rooted at the bus reached from and hung under the
+// other through the branch that joins them); reaching the piece that holds the island's
+// root ends the search, connected. A search that runs out is a new island, and its tree
+// that island's. Returns 0 when nothing split, 1 when searches ran out (new islands:
+// write_split_islands()), -1 over budget. designate_roots: the first cut top of an
+// island not marked in island_rooted_ becomes that island's root instead of a search.
 int IslandFinder::split_forest(const Network& net, const GridState& s, int first, int last, bool designate_roots) {
   next_epoch();
   visited_list_.clear();
