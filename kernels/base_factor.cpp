@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "kernels/unit_lower_solve.hpp"
+
 namespace sre::kernels {
 
 void BaseFactor::factor(int n, const std::vector<Triplet>& triplets) {
@@ -56,30 +58,14 @@ void BaseFactor::factor(int n, const std::vector<Triplet>& triplets) {
   }
 }
 
-void BaseFactor::forward(double* x) const {
-  const int* cp = colptr_.data();
-  const int* ri = row_.data();
-  const double* v = val_.data();
-  for (int j = 0; j < n_; ++j) {
-    const double xj = x[j];
-    if (xj == 0.0) continue;
-    for (int p = cp[j]; p < cp[j + 1]; ++p) x[ri[p]] -= v[p] * xj;
-  }
-}
+void BaseFactor::forward(double* x) const { unit_lower_solve(n_, colptr_.data(), row_.data(), val_.data(), x); }
 
 void BaseFactor::scale_d(double* x) const {
   for (int j = 0; j < n_; ++j) x[j] *= inv_d_[j];
 }
 
 void BaseFactor::backward(double* x) const {
-  const int* cp = colptr_.data();
-  const int* ri = row_.data();
-  const double* v = val_.data();
-  for (int j = n_ - 1; j >= 0; --j) {
-    double s = x[j];
-    for (int p = cp[j]; p < cp[j + 1]; ++p) s -= v[p] * x[ri[p]];
-    x[j] = s;
-  }
+  unit_lower_transpose_solve(n_, colptr_.data(), row_.data(), val_.data(), x);
 }
 
 namespace {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "kernels/unit_lower_solve.hpp"
+
 namespace sre::kernels {
 
 void PathRefactorLdlt::analyze(const SparseMatrix& upper) {
@@ -187,15 +189,7 @@ void PathRefactorLdlt::restore_base() {
 }
 
 void PathRefactorLdlt::forward(double* x) const {
-  const int n = p_->n;
-  const int* cp = p_->l_colptr.data();
-  const int* lr = p_->l_row.data();
-  const double* lv = l_val_.data();
-  for (int j = 0; j < n; ++j) {
-    const double xj = x[j];
-    if (xj == 0.0) continue;
-    for (int p = cp[j]; p < cp[j + 1]; ++p) x[lr[p]] -= lv[p] * xj;
-  }
+  unit_lower_solve(p_->n, p_->l_colptr.data(), p_->l_row.data(), l_val_.data(), x);
 }
 
 void PathRefactorLdlt::scale_d(double* x) const {
@@ -203,15 +197,7 @@ void PathRefactorLdlt::scale_d(double* x) const {
 }
 
 void PathRefactorLdlt::backward(double* x) const {
-  const int n = p_->n;
-  const int* cp = p_->l_colptr.data();
-  const int* lr = p_->l_row.data();
-  const double* lv = l_val_.data();
-  for (int j = n - 1; j >= 0; --j) {
-    double s = x[j];
-    for (int p = cp[j]; p < cp[j + 1]; ++p) s -= lv[p] * x[lr[p]];
-    x[j] = s;
-  }
+  unit_lower_transpose_solve(p_->n, p_->l_colptr.data(), p_->l_row.data(), l_val_.data(), x);
 }
 
 }  // namespace sre::kernels
