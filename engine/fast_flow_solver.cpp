@@ -592,15 +592,16 @@ class FastFlowSolver final : public FlowSolver {
 
   void build_rhs(const Network& net, const GridState& s) {
     const FastFlowShared& sh = *sh_;
-    const int nb = net.n_bus();
     // Right-hand side in factor order: injections and phase-shifter terms of live islands.
     std::fill(x_.begin(), x_.end(), 0.0);
     const double inv_base = 1.0 / net.base_mva;
-    for (int i = 0; i < nb; ++i) {
-      const int p = sh.pos_of_bus[i];
-      if (p < 0 || !s.bus_alive[i]) continue;
-      if (s.island_kind[s.island_of[i]] != IslandKind::kLive) continue;
-      x_[p] = s.injection_mw[i] * inv_base;
+    for (int k = 0; k < s.n_islands; ++k) {
+      if (s.island_kind[k] != IslandKind::kLive) continue;
+      for (int q = s.island_offset[k]; q < s.island_offset[k + 1]; ++q) {
+        const int i = s.island_buses[q];
+        const int p = sh.pos_of_bus[i];
+        if (p >= 0) x_[p] = s.injection_mw[i] * inv_base;
+      }
     }
     for (int e : sh.shifters) {
       if (!s.branch_alive[e]) continue;
