@@ -282,12 +282,8 @@ class FastFlowSolver final : public FlowSolver {
   }
 
   double* begin_solve(const Network& net, GridState& s) override {
-    ++calls_;
     pending_ = false;
-    if (!solve_fast(net, s)) {
-      ++fallbacks_;
-      fallback_->solve(net, s);
-    }
+    if (!solve_fast(net, s)) fallback_->solve(net, s);
     return pending_ ? x_.data() : nullptr;
   }
 
@@ -359,11 +355,11 @@ class FastFlowSolver final : public FlowSolver {
 
   bool solve_fast(const Network& net, GridState& s) {
     const FastFlowShared& sh = *sh_;
+    mark_grounded_islands(s);
     // A later cascade round of a state refactorised before: refactorise only what changed.
     if (pf_in_sample_) return solve_by_refactor(net, s);
     // Count the modifications first (rank check before any work).
     int n_dead_var = 0;
-    mark_grounded_islands(s);
     int n_island_grounds = 0;
     for (int k = 0; k < s.n_islands; ++k) n_island_grounds += !island_grounded_[k];
     // Destroyed variable buses: every removed branch at a bus not alive belongs to it.
@@ -382,7 +378,6 @@ class FastFlowSolver final : public FlowSolver {
       low_rank = set_active_slots(net, s);
     }
     if (low_rank) {
-      ++n_woodbury_;
       const kernels::BaseFactor& f = sh.factor;
       if (!forward_rhs_by_superposition(net, s)) {
         build_rhs(net, s);
@@ -403,10 +398,9 @@ class FastFlowSolver final : public FlowSolver {
       if (s.bus_alive[r]) island_grounded_[s.island_of[r]] = 1;
   }
 
+  // Needs island_grounded_ marked (mark_grounded_islands).
   bool solve_by_refactor(const Network& net, GridState& s) {
-    mark_grounded_islands(s);
     if (!refactor(net, s)) return false;
-    ++n_refactor_;
     build_rhs(net, s);
     pf_.solve(x_.data());
     finish(net, s);
@@ -668,7 +662,6 @@ class FastFlowSolver final : public FlowSolver {
   bool pf_in_sample_ = false;
   std::vector<int> pf_removed_, pf_destroyed_, pf_grounded_list_, want_list_;
   std::vector<std::uint8_t> pf_grounded_, want_;
-  long calls_ = 0, fallbacks_ = 0, n_woodbury_ = 0, n_refactor_ = 0;
 };
 
 }  // namespace

@@ -262,7 +262,7 @@ void IslandFinder::size_workspace(int nb) {
   cert_checked_.assign(nb, 0);
   reaches_root_.assign(nb, 0);
   root_search_.assign(n_intact_, -1);
-  old_to_new_.assign(nb, 0);
+  left_island_.assign(nb, 0);
   island_low_.reserve(nb);
   island_key_.reserve(nb);
   new_buses_.assign(nb, -1);
@@ -711,7 +711,7 @@ void IslandFinder::rehang(const Network& net, int u, int e) {
 // reference stays when it stays in it: it was the best of a superset).
 void IslandFinder::write_split_islands(const Network& net, GridState& s) {
   const int n_old = s.n_islands;
-  // Buses that left: old_to_new_ counts them per old island; per search root (a new
+  // Buses that left: left_island_ counts them per old island; per search root (a new
   // island) its size and lowest bus.
   island_low_.clear();
   island_key_.clear();
@@ -719,7 +719,7 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
     const int r = search_root(search_of_[v]);
     if (pending_[r] != 0) continue;
     excluded_mark_[v] = epoch_;
-    ++old_to_new_[s.island_of[v]];
+    ++left_island_[s.island_of[v]];
     int& label = label_of_key_[n_old + r];  // here: index into island_low_, until labelled below
     if (label < 0) {
       label = static_cast<int>(island_key_.size());
@@ -733,9 +733,9 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
   // n_old + r the island of search root r.
   for (int k = 0; k < n_old; ++k) {
     const int b = s.island_offset[k], e = s.island_offset[k + 1];
-    if (old_to_new_[k] == e - b) continue;  // all of it left
+    if (left_island_[k] == e - b) continue;  // all of it left
     int q = b;
-    if (old_to_new_[k] > 0)
+    if (left_island_[k] > 0)
       while (excluded_mark_[s.island_buses[q]] == epoch_) ++q;
     island_low_.push_back(s.island_buses[q]);
     island_key_.push_back(k);
@@ -751,7 +751,7 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
     const int key = island_key_[fill_[label]];
     label_of_key_[key] = label;
     if (key < n_old) {
-      new_offset_[label + 1] = s.island_offset[key + 1] - s.island_offset[key] - old_to_new_[key];
+      new_offset_[label + 1] = s.island_offset[key + 1] - s.island_offset[key] - left_island_[key];
       new_ref_[label] = excluded_mark_[s.island_ref[key]] == epoch_ ? -1 : s.island_ref[key];
     } else {
       new_ref_[label] = -1;
@@ -766,8 +766,8 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
   fill_.assign(new_offset_.begin(), new_offset_.end() - 1);
   for (int k = 0; k < n_old; ++k) {
     const int b = s.island_offset[k], e = s.island_offset[k + 1];
-    const int label = old_to_new_[k] == e - b ? -1 : label_of_key_[k];
-    if (old_to_new_[k] == 0) {
+    const int label = left_island_[k] == e - b ? -1 : label_of_key_[k];
+    if (left_island_[k] == 0) {
       std::copy(s.island_buses.begin() + b, s.island_buses.begin() + e, new_buses_.begin() + fill_[label]);
       if (label != k)
         for (int q = b; q < e; ++q) s.island_of[s.island_buses[q]] = label;
@@ -786,7 +786,7 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
       }
     }
     if (label >= 0) fill_[label] = out;
-    old_to_new_[k] = 0;
+    left_island_[k] = 0;
   }
   for (int j = 0; j < n; ++j) label_of_key_[island_key_[j]] = -1;
   s.island_buses.swap(new_buses_);

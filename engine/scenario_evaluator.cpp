@@ -6,14 +6,11 @@
 
 namespace sre {
 
-void solve_state(EvalContext& ctx, bool with_flows, int first_trip) {
+void solve_after_trips(EvalContext& ctx, int first_trip) {
   const Network& net = *ctx.base.net;
-  if (first_trip >= 0)
-    ctx.finder.find_after_trips(net, ctx.state, first_trip);
-  else
-    ctx.finder.find(net, ctx.state);
+  ctx.finder.find_after_trips(net, ctx.state, first_trip);
   IslandBalancer::balance(net, ctx.state);
-  if (with_flows) ctx.solver.solve(net, ctx.state);
+  ctx.solver.solve(net, ctx.state);
 }
 
 std::vector<double> overload_thresholds(const BaseCase& base, double tol) {
@@ -98,7 +95,7 @@ class CascadeStage final : public ResponseStage {
         ++tripped;
       }
       ++steps;
-      solve_state(ctx, true, first_trip);
+      solve_after_trips(ctx, first_trip);
       list_overloads(ctx.base, ctx.state, ctx.overload_mw, ctx.overloaded);
     }
     out.cascade_steps = steps;

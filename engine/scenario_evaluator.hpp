@@ -41,10 +41,10 @@ class ResponseStage {
 
 std::unique_ptr<ResponseStage> make_response_stage(const ResponseOptions& options);
 
-// Islands, balancing and (for flow responses) flows of the current topology. first_trip
-// >= 0: the islands are those of the first first_trip removed branches, and the rest are
-// trips (IslandFinder::find_after_trips); < 0: find them afresh.
-void solve_state(EvalContext& ctx, bool with_flows, int first_trip = -1);
+// Islands, balancing and flows after a cascade round's trips: the state's islands are those
+// of its first first_trip removed branches, and the rest are trips
+// (IslandFinder::find_after_trips).
+void solve_after_trips(EvalContext& ctx, int first_trip);
 // Per limited branch (BaseCase::limited_branches[j]), the |flow| in MW above which it is
 // overloaded (model section 6): L (1 + tol) + 1e-6 + 1e-9 L.
 std::vector<double> overload_thresholds(const BaseCase& base, double tol);

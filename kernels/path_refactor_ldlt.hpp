@@ -27,8 +27,6 @@ class PathRefactorLdlt {
   void share_analysis(const PathRefactorLdlt& analysed);
 
   int size() const { return p_->n; }
-  long nnz_l() const { return static_cast<long>(p_->l_row.size()); }
-  const std::vector<int>& parent() const { return p_->parent; }
 
   // A's values in the pattern's storage order, column by column: [col_begin(k), col_begin(k+1)).
   double* values() { return a_val_.data(); }
