@@ -275,14 +275,21 @@ class FastFlowSolver final : public FlowSolver {
     sparse_mark_.assign(sh_->n_var, 0);
     sparse_idx_.reserve(sh_->n_var);
     sparse_val_.reserve(sh_->n_var);
+    listed_.reserve(sh_->n_var);
+    pos_listed_.assign(sh_->n_var, 0);
   }
 
   void solve(const Network& net, GridState& s) override {
     if (begin_solve(net, s)) end_solve(net, s, false);
   }
 
+  void solve_touched(const Network& net, GridState& s) override {
+    if (!solve_touched_by_refactor(net, s)) solve(net, s);
+  }
+
   double* begin_solve(const Network& net, GridState& s) override {
     pending_ = false;
+    x_from_refactor_ = false;
     if (!solve_fast(net, s)) fallback_->solve(net, s);
     return pending_ ? x_.data() : nullptr;
   }
@@ -297,7 +304,7 @@ class FastFlowSolver final : public FlowSolver {
   int pending_size() const override { return sh_->n_var; }
 
   // The per-thread factor is updated round by round within one sample only.
-  void new_sample() override { pf_in_sample_ = false; }
+  void new_sample() override { pf_in_sample_ = false, x_from_refactor_ = false; }
 
 
  private:
@@ -404,6 +411,40 @@ class FastFlowSolver final : public FlowSolver {
     build_rhs(net, s);
     pf_.solve(x_.data());
     finish(net, s);
+    x_from_refactor_ = true;
+    return true;
+  }
+
+  // A cascade round whose previous round was solved on the refactorised factor: x_ holds
+  // that solution, and the matrix is block diagonal over islands, so only the touched
+  // islands' positions are solved again; the others' angles and flows stand (bit for bit
+  // what a whole solve would give, up to the sign of zeros). False when not applicable,
+  // or when the touched islands hold most buses (a whole solve costs no more).
+  bool solve_touched_by_refactor(const Network& net, GridState& s) {
+    if (!pf_in_sample_ || !x_from_refactor_ || s.touched_buses < 0 || 4 * s.touched_buses > 3 * sh_->n_var)
+      return false;
+    x_from_refactor_ = false;
+    pending_ = false;
+    mark_grounded_islands(s);
+    if (!refactor(net, s)) {
+      fallback_->solve(net, s);
+      return true;
+    }
+    const FastFlowShared& sh = *sh_;
+    listed_.clear();
+    for (int k = 0; k < s.n_islands; ++k) {
+      if (!s.island_touched[k]) continue;
+      for (int q = s.island_offset[k]; q < s.island_offset[k + 1]; ++q) {
+        const int p = sh.pos_of_bus[s.island_buses[q]];
+        if (p >= 0) pos_listed_[p] = 1;
+      }
+    }
+    for (int p = 0; p < sh.n_var; ++p)
+      if (pos_listed_[p]) listed_.push_back(p), pos_listed_[p] = 0;
+    build_rhs(net, s, true);
+    pf_.solve_listed(x_.data(), listed_.data(), static_cast<int>(listed_.size()));
+    finish(net, s, true);
+    x_from_refactor_ = true;
     return true;
   }
 
@@ -584,23 +625,28 @@ class FastFlowSolver final : public FlowSolver {
     return true;
   }
 
-  void build_rhs(const Network& net, const GridState& s) {
+  // Right-hand side in factor order: injections and phase-shifter terms of live islands.
+  // touched_only: at the touched islands' positions only (GridState::island_touched), the
+  // rest of x_ left as it is.
+  void build_rhs(const Network& net, const GridState& s, bool touched_only = false) {
     const FastFlowShared& sh = *sh_;
-    // Right-hand side in factor order: injections and phase-shifter terms of live islands.
-    std::fill(x_.begin(), x_.end(), 0.0);
+    if (!touched_only) std::fill(x_.begin(), x_.end(), 0.0);
     const double inv_base = 1.0 / net.base_mva;
     for (int k = 0; k < s.n_islands; ++k) {
-      if (s.island_kind[k] != IslandKind::kLive) continue;
+      if (touched_only && !s.island_touched[k]) continue;
+      const bool live = s.island_kind[k] == IslandKind::kLive;
+      if (!live && !touched_only) continue;  // zero already
       for (int q = s.island_offset[k]; q < s.island_offset[k + 1]; ++q) {
         const int i = s.island_buses[q];
         const int p = sh.pos_of_bus[i];
-        if (p >= 0) x_[p] = s.injection_mw[i] * inv_base;
+        if (p >= 0) x_[p] = live ? s.injection_mw[i] * inv_base : 0.0;
       }
     }
     for (int e : sh.shifters) {
       if (!s.branch_alive[e]) continue;
       const int f = net.br_from[e];
-      if (s.island_kind[s.island_of[f]] != IslandKind::kLive) continue;
+      const int k = s.island_of[f];
+      if (s.island_kind[k] != IslandKind::kLive || (touched_only && !s.island_touched[k])) continue;
       const double si = net.br_b[e] * net.br_shift_rad[e];
       const int pf = sh.pos_of_bus[f], pt = sh.pos_of_bus[net.br_to[e]];
       if (pf >= 0) x_[pf] += si;
@@ -608,25 +654,37 @@ class FastFlowSolver final : public FlowSolver {
     }
   }
 
-  void finish(const Network& net, GridState& s) {
+  // Angles from x_ (0 at each island's reference, all 0 in dead islands), then flows.
+  // touched_only: the touched islands' angles only, the others' standing.
+  void finish(const Network& net, GridState& s, bool touched_only = false) {
     const FastFlowShared& sh = *sh_;
-    const int nb = net.n_bus();
-    for (int i = 0; i < nb; ++i) {
-      const int p = sh.pos_of_bus[i];
-      s.theta_rad[i] = p >= 0 && s.bus_alive[i] ? x_[p] : 0.0;
+    if (!touched_only) {
+      for (int i = 0, nb = net.n_bus(); i < nb; ++i) {
+        const int p = sh.pos_of_bus[i];
+        s.theta_rad[i] = p >= 0 && s.bus_alive[i] ? x_[p] : 0.0;
+      }
     }
-    // Re-reference: 0 at each island's reference; dead islands all 0.
     for (int k = 0; k < s.n_islands; ++k) {
+      if (touched_only && !s.island_touched[k]) continue;
       const int b = s.island_offset[k], end = s.island_offset[k + 1];
       if (s.island_kind[k] != IslandKind::kLive) {
         for (int q = b; q < end; ++q) s.theta_rad[s.island_buses[q]] = 0.0;
         continue;
+      }
+      if (touched_only) {
+        for (int q = b; q < end; ++q) {
+          const int i = s.island_buses[q];
+          const int p = sh.pos_of_bus[i];
+          s.theta_rad[i] = p >= 0 ? x_[p] : 0.0;
+        }
       }
       const double t0 = s.theta_rad[s.island_ref[k]];
       if (t0 != 0.0)
         for (int q = b; q < end; ++q) s.theta_rad[s.island_buses[q]] -= t0;
       s.theta_rad[s.island_ref[k]] = 0.0;
     }
+    // Every branch even when touched_only: a pass over the touched islands' adjacency
+    // costs about as much (measured).
     flows_from_angles(net, s);
   }
 
@@ -660,6 +718,9 @@ class FastFlowSolver final : public FlowSolver {
   // state of this sample (refactor()): its removed branches, destroyed buses and groundings.
   kernels::PathRefactorLdlt pf_;
   bool pf_in_sample_ = false;
+  bool x_from_refactor_ = false;  // x_ is the latest solve's, on pf_, all positions
+  std::vector<int> listed_;       // solve_touched_by_refactor(): the positions solved
+  std::vector<std::uint8_t> pos_listed_;
   std::vector<int> pf_removed_, pf_destroyed_, pf_grounded_list_, want_list_;
   std::vector<std::uint8_t> pf_grounded_, want_;
 };

@@ -36,6 +36,11 @@ class FlowSolver {
     (void)net, (void)state, (void)backward_done;
   }
   virtual int pending_size() const { return 0; }
+  // A cascade round's solve, after IslandBalancer::rebalance() and
+  // GridState::mark_touched_islands(): the same result as solve(), which a solver may get
+  // by solving only the touched islands when the state's angles and flows are those of
+  // the round before. Default: solve().
+  virtual void solve_touched(const Network& net, GridState& state) { solve(net, state); }
   // A new sample starts: forget anything that only holds within one sample's rounds, so
   // that a sample's numbers never depend on the samples solved before it.
   virtual void new_sample() {}
@@ -64,5 +69,6 @@ std::unique_ptr<FlowSolver> make_fast_flow_solver(const Network& net, std::share
 
 // Flows from angles: baseMVA * b * (theta_f - theta_t - shift) on alive branches of live islands.
 void flows_from_angles(const Network& net, GridState& state);
+
 
 }  // namespace sre

@@ -26,6 +26,11 @@ void GridState::resize(const Network& net) {
   injection_mw.resize(nb);
   theta_rad.resize(nb);
   flow_mw.resize(nl);
+  island_prev.resize(nb);
+  island_touched.resize(nb);
+  island_scratch.resize(nb);
+  island_kind_scratch.resize(nb);
+  touched_buses = -1;
 }
 
 void GridState::reset_to_intact(const Network& net) {
@@ -36,6 +41,7 @@ void GridState::reset_to_intact(const Network& net) {
   removed_branches.clear();
   destroyed_buses.clear();
   n_islands = 0;
+  touched_buses = -1;
 }
 
 void GridState::destroy_bus(const Network& net, int i) {
@@ -56,6 +62,19 @@ void GridState::trip_branch(int e) {
   branch_alive[e] = 0;
   branch_tripped[e] = 1;
   removed_branches.push_back(e);
+}
+
+void GridState::mark_touched_islands(const Network& net, int first_trip) {
+  for (int k = 0; k < n_islands; ++k) island_touched[k] = island_prev[k] < 0;
+  for (std::size_t t = static_cast<std::size_t>(first_trip); t < removed_branches.size(); ++t) {
+    const int e = removed_branches[t];
+    for (int i : {net.br_from[e], net.br_to[e]})
+      if (bus_alive[i]) island_touched[island_of[i]] = 1;
+  }
+  int buses = 0;
+  for (int k = 0; k < n_islands; ++k)
+    if (island_touched[k]) buses += island_offset[k + 1] - island_offset[k];
+  touched_buses = buses;
 }
 
 }  // namespace sre

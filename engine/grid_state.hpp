@@ -46,12 +46,30 @@ struct GridState {
   std::vector<double> theta_rad;  // per bus, 0 at each island's reference
   std::vector<double> flow_mw;    // per branch, from end; 0 when not alive or in a dead island
 
+  // --- what the latest cascade round changed ---
+  // island_prev (IslandFinder::find_after_trips): per island, its number before the round
+  // when it has the same buses, else -1. island_touched (mark_touched_islands): per
+  // island, whether its buses changed or it holds an end of a branch tripped in the
+  // round. Outside touched islands the balancing, angles and flows of the round before
+  // stand as they are: the system is block-diagonal over islands. touched_buses counts
+  // the buses of touched islands; -1 when there is no such record (after find(): every
+  // island counts as touched).
+  std::vector<int> island_prev;
+  std::vector<std::uint8_t> island_touched;
+  int touched_buses = -1;
+  // IslandBalancer::rebalance()'s workspace for renumbering islands.
+  std::vector<double> island_scratch;
+  std::vector<IslandKind> island_kind_scratch;
+
   void resize(const Network& net);
   // Start a sample from the intact network (no allocation after the first call).
   void reset_to_intact(const Network& net);
   // Take bus i (and every branch at it) out.
   void destroy_bus(const Network& net, int i);
   void trip_branch(int e);
+  // After find_after_trips(): mark the islands that changed or hold an alive end of
+  // removed_branches[first_trip...] as touched, and count their buses.
+  void mark_touched_islands(const Network& net, int first_trip);
 };
 
 }  // namespace sre

@@ -413,6 +413,7 @@ void IslandFinder::copy_intact_from(const IslandFinder& other) {
 void IslandFinder::find(const Network& net, GridState& s) {
   if (net_ != &net || static_cast<int>(intact_label_.size()) != net.n_bus()) prepare(net);
   forest_state_ = nullptr;
+  s.touched_buses = -1;
   // Many removed branches (a long cascade) leave many searches and stale certificates:
   // union-find over every branch is cheaper than trying.
   if (static_cast<int>(s.removed_branches.size()) > net.n_bus() / 16 + 64 || !grow_searches(net, s)) {
@@ -524,16 +525,23 @@ bool IslandFinder::find_in_one_intact_island(const Network& net, GridState& s) {
 
 void IslandFinder::find_after_trips(const Network& net, GridState& s, int first_trip) {
   if (net_ != &net || static_cast<int>(intact_label_.size()) != net.n_bus()) prepare(net);
+  s.touched_buses = -1;  // until GridState::mark_touched_islands()
   if ((forest_state_ != &s || forest_removed_ != first_trip) && !forest_from_root_trees(net, s, first_trip)) {
     find_with_forest(net, s);  // the islands before the trips are left as they are
+    std::fill(s.island_prev.begin(), s.island_prev.begin() + s.n_islands, -1);
     return;
   }
   const int split = split_forest(net, s, first_trip, static_cast<int>(s.removed_branches.size()), false);
   if (split < 0) {
     find_with_forest(net, s);
+    std::fill(s.island_prev.begin(), s.island_prev.begin() + s.n_islands, -1);
     return;
   }
-  if (split > 0) write_split_islands(net, s);
+  if (split > 0) {
+    write_split_islands(net, s);
+  } else {
+    for (int k = 0; k < s.n_islands; ++k) s.island_prev[k] = k;
+  }
   forest_removed_ = static_cast<int>(s.removed_branches.size());
 }
 
@@ -764,10 +772,12 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
   // moved); one that split is dealt out in ascending order between what remains and the
   // new islands, so every list stays ascending.
   fill_.assign(new_offset_.begin(), new_offset_.end() - 1);
+  std::fill(s.island_prev.begin(), s.island_prev.begin() + n, -1);
   for (int k = 0; k < n_old; ++k) {
     const int b = s.island_offset[k], e = s.island_offset[k + 1];
     const int label = left_island_[k] == e - b ? -1 : label_of_key_[k];
     if (left_island_[k] == 0) {
+      s.island_prev[label] = k;
       std::copy(s.island_buses.begin() + b, s.island_buses.begin() + e, new_buses_.begin() + fill_[label]);
       if (label != k)
         for (int q = b; q < e; ++q) s.island_of[s.island_buses[q]] = label;
@@ -798,6 +808,7 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
 void IslandFinder::find_from_scratch(const Network& net, GridState& s) {
   const int nb = net.n_bus();
   forest_state_ = nullptr;
+  s.touched_buses = -1;
   sets_.reset(nb);
   for (int e = 0; e < net.n_branch(); ++e)
     if (s.branch_alive[e]) sets_.unite(net.br_from[e], net.br_to[e]);

@@ -46,7 +46,7 @@ class IslandFinder {
   // which searches from the cut join back to the rest or find to be a new island. The
   // first call on a state (or after find()) builds the forest from the intact network's
   // root trees the same way.
-  // Same result as find().
+  // Same result as find(); also writes state.island_prev.
   void find_after_trips(const Network& net, GridState& state, int first_trip);
 
   // Build the intact network's islands and certificates now (find() does it on first use).

@@ -9,8 +9,9 @@ namespace sre {
 void solve_after_trips(EvalContext& ctx, int first_trip) {
   const Network& net = *ctx.base.net;
   ctx.finder.find_after_trips(net, ctx.state, first_trip);
-  IslandBalancer::balance(net, ctx.state);
-  ctx.solver.solve(net, ctx.state);
+  IslandBalancer::rebalance(net, ctx.state);
+  ctx.state.mark_touched_islands(net, first_trip);
+  ctx.solver.solve_touched(net, ctx.state);
 }
 
 std::vector<double> overload_thresholds(const BaseCase& base, double tol) {

@@ -200,4 +200,13 @@ void PathRefactorLdlt::backward(double* x) const {
   unit_lower_transpose_solve(p_->n, p_->l_colptr.data(), p_->l_row.data(), l_val_.data(), x);
 }
 
+void PathRefactorLdlt::solve_listed(double* x, const int* positions, int m) const {
+  const int* colptr = p_->l_colptr.data();
+  const int* row = p_->l_row.data();
+  const double* val = l_val_.data();
+  unit_lower_solve_listed(positions, m, colptr, row, val, x);
+  for (int t = 0; t < m; ++t) x[positions[t]] *= inv_d_[positions[t]];
+  unit_lower_transpose_solve_listed(positions, m, colptr, row, val, x);
+}
+
 }  // namespace sre::kernels

@@ -54,6 +54,11 @@ class PathRefactorLdlt {
   void forward(double* x) const;
   void scale_d(double* x) const;
   void backward(double* x) const;
+  // The solve over the listed positions only (ascending), the rest of x left as it is.
+  // When the current A is block diagonal and the list a union of whole blocks, the
+  // listed entries equal solve()'s (up to the sign of zeros): a block's solution does not
+  // depend on the others.
+  void solve_listed(double* x, const int* positions, int m) const;
 
   // Rows recomputed by refactor() since analyze(), for measurements.
   long rows_recomputed() const { return rows_recomputed_; }

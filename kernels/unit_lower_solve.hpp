@@ -22,4 +22,27 @@ inline void unit_lower_transpose_solve(int n, const int* colptr, const int* row,
   }
 }
 
+// The same two solves over the listed columns only (ascending), the others' entries of x
+// left as they are. When A is block diagonal and the list is a union of whole blocks, the
+// listed entries come out as the full solve's: L has only (signed) zeros between blocks.
+inline void unit_lower_solve_listed(const int* cols, int m, const int* colptr, const int* row, const double* val,
+                                    double* x) {
+  for (int t = 0; t < m; ++t) {
+    const int j = cols[t];
+    const double xj = x[j];
+    if (xj == 0.0) continue;
+    for (int p = colptr[j]; p < colptr[j + 1]; ++p) x[row[p]] -= val[p] * xj;
+  }
+}
+
+inline void unit_lower_transpose_solve_listed(const int* cols, int m, const int* colptr, const int* row,
+                                              const double* val, double* x) {
+  for (int t = m - 1; t >= 0; --t) {
+    const int j = cols[t];
+    double s = x[j];
+    for (int p = colptr[j]; p < colptr[j + 1]; ++p) s -= val[p] * x[row[p]];
+    x[j] = s;
+  }
+}
+
 }  // namespace sre::kernels
