@@ -426,12 +426,7 @@ class FastFlowSolver final : public FlowSolver {
     x_from_refactor_ = false;
     pending_ = false;
     mark_grounded_islands(s);
-    if (!refactor(net, s)) {
-      fallback_->solve(net, s);
-      return true;
-    }
     const FastFlowShared& sh = *sh_;
-    listed_.clear();
     for (int k = 0; k < s.n_islands; ++k) {
       if (!s.island_touched[k]) continue;
       for (int q = s.island_offset[k]; q < s.island_offset[k + 1]; ++q) {
@@ -439,8 +434,15 @@ class FastFlowSolver final : public FlowSolver {
         if (p >= 0) pos_listed_[p] = 1;
       }
     }
+    // The untouched islands' rows of the factor stand too: their blocks did not change.
+    const bool ok = refactor(net, s, pos_listed_.data());
+    listed_.clear();
     for (int p = 0; p < sh.n_var; ++p)
       if (pos_listed_[p]) listed_.push_back(p), pos_listed_[p] = 0;
+    if (!ok) {
+      fallback_->solve(net, s);
+      return true;
+    }
     build_rhs(net, s, true);
     pf_.solve_listed(x_.data(), listed_.data(), static_cast<int>(listed_.size()));
     finish(net, s, true);
@@ -482,7 +484,10 @@ class FastFlowSolver final : public FlowSolver {
   // only the rows on their elimination-tree paths refactorised: within one sample's
   // cascade rounds (removed branches only grow), that is the new trips and the groundings
   // that moved. A new sample starts again from the intact matrix. False on a zero pivot.
-  bool refactor(const Network& net, const GridState& s) {
+  // rows_needed (factor positions, or null for all): when the factor is this sample's
+  // latest state, the rows outside it are known to stand (untouched islands' blocks) and
+  // are not recomputed even on a changed path.
+  bool refactor(const Network& net, const GridState& s, const std::uint8_t* rows_needed = nullptr) {
     const FastFlowShared& sh = *sh_;
     const std::size_t prefix = pf_removed_.size();
     const bool extends = pf_in_sample_ && s.removed_branches.size() >= prefix &&
@@ -517,7 +522,7 @@ class FastFlowSolver final : public FlowSolver {
     }
     pf_grounded_list_.swap(want_list_);
     for (int p : pf_.changed()) assemble_column(net, s, p);
-    if (pf_.refactor()) return true;
+    if (pf_.refactor(extends ? rows_needed : nullptr)) return true;
     pf_in_sample_ = false;  // the factor is not this state's; start afresh next time
     return false;
   }

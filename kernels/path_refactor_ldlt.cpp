@@ -145,7 +145,7 @@ void PathRefactorLdlt::mark_changed(int k) {
   }
 }
 
-bool PathRefactorLdlt::refactor() {
+bool PathRefactorLdlt::refactor(const std::uint8_t* rows_needed) {
   rows_.clear();
   for (int k : changed_cols_) {
     col_mark_[k] = 0;
@@ -159,13 +159,14 @@ bool PathRefactorLdlt::refactor() {
   bool ok = true;
   for (int k : rows_) {
     row_mark_[k] = 0;
+    if (rows_needed && !rows_needed[k]) continue;
     if (!dirty_row_[k]) {
       dirty_row_[k] = 1;
       dirty_rows_.push_back(k);
     }
     ok = factor_row(k) && ok;
+    ++rows_recomputed_;
   }
-  rows_recomputed_ += static_cast<long>(rows_.size());
   return ok;
 }
 

@@ -11,6 +11,7 @@
 // BaseFactor's factor order), with an explicit diagonal entry in every column. One per
 // thread: analyze() once, then share_analysis() gives others the analysis and the base
 // factor, read-only, so each owns only its values. Nothing allocates after either.
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -41,7 +42,11 @@ class PathRefactorLdlt {
   // Recompute the rows of the factor on the paths from the columns marked since the last
   // call. False when a pivot is zero or not finite (the factor is then invalid until the
   // values are mended and refactor() succeeds, or restore_base()).
-  bool refactor();
+  // rows_needed (optional, per row): only rows marked there are recomputed. The caller
+  // vouches that the others come out as they are: when A is block diagonal and neither
+  // a skipped row's block nor the blocks' partition changed since that row was last
+  // computed, its entries are the same (L is zero between blocks).
+  bool refactor(const std::uint8_t* rows_needed = nullptr);
   // Back to the base values (A, L and D as analyze() left them), touching only what changed.
   void restore_base();
 
