@@ -1,6 +1,7 @@
 #include "engine/island_finder.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace sre {
 
@@ -274,6 +275,7 @@ void IslandFinder::size_workspace(int nb) {
   piece_stamp_.assign(nb, 0);
   piece_of_.assign(nb, -1);
   path_.reserve(nb);
+  active_.reserve(nb);  // one search per cut-top bus at most
   island_rooted_.assign(nb, 0);
   forest_state_ = nullptr;
   fill_.reserve(nb);
@@ -637,10 +639,17 @@ int IslandFinder::split_forest(const Network& net, const GridState& s, int first
   if (nq == 0) return 0;
   int open = nq;
   int budget = net.n_bus() / 2 + 64;
+  // Searches with buses queued, in ascending order; one that empties its queue never
+  // queues again, so each sweep drops those.
+  active_.resize(nq);
+  std::iota(active_.begin(), active_.end(), 0);
   while (open > 0) {
-    for (int q = 0; q < nq && open > 0; ++q) {
+    std::size_t kept = 0;
+    for (std::size_t t = 0; t < active_.size() && open > 0; ++t) {
+      const int q = active_[t];
       const int u = head_[q];
       if (u < 0) continue;
+      active_[kept++] = q;
       int r = search_root(q);
       if (connected_[r]) {
         head_[q] = -1;
@@ -673,6 +682,7 @@ int IslandFinder::split_forest(const Network& net, const GridState& s, int first
       }
       if (!connected_[r] && --pending_[r] == 0) --open;  // ran out: a new island
     }
+    active_.resize(kept);
   }
   // The cut tops left are the tops of the new islands' trees.
   int split = 0;

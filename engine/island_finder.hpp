@@ -126,7 +126,7 @@ class IslandFinder {
   static constexpr int kCutTop = -2;
   const GridState* forest_state_ = nullptr;
   int forest_removed_ = -1;
-  std::vector<int> fvia_, top_search_, piece_of_, path_;
+  std::vector<int> fvia_, top_search_, piece_of_, path_, active_;
   std::vector<std::uint32_t> piece_stamp_;  // == epoch_: piece_of_ holds the bus's search
   std::vector<std::uint8_t> connected_;     // per search: joined the root's piece
   std::vector<std::uint8_t> island_rooted_; // per island: holds a root (forest_from_root_trees)
