@@ -125,7 +125,10 @@ bool PathRefactorLdlt::factor_row(int k) {
     const int j = pat.r_col[t], pos = pat.r_pos[t];
     const double yj = y[j];
     y[j] = 0.0;
-    for (int q = lcp[j]; q < pos; ++q) y[lr[q]] -= lv[q] * yj;
+    // A zero (an entry between two islands of the current matrix) would only subtract
+    // zeros: the same numbers, up to the sign of zeros.
+    if (yj != 0.0)
+      for (int q = lcp[j]; q < pos; ++q) y[lr[q]] -= lv[q] * yj;
     const double l = yj * inv_d_[j];
     dk -= l * yj;
     lv[pos] = l;
