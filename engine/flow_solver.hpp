@@ -70,5 +70,4 @@ std::unique_ptr<FlowSolver> make_fast_flow_solver(const Network& net, std::share
 // Flows from angles: baseMVA * b * (theta_f - theta_t - shift) on alive branches of live islands.
 void flows_from_angles(const Network& net, GridState& state);
 
-
 }  // namespace sre
