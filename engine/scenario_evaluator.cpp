@@ -1,5 +1,6 @@
 #include "engine/scenario_evaluator.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/island_balancer.hpp"
@@ -62,6 +63,15 @@ void list_overloads(const BaseCase& base, const GridState& s, const std::vector<
   scan_overloads<false>(base, s, threshold_mw, overloaded);
 }
 
+int worst_overload(const BaseCase& base, const GridState& state, const std::vector<int>& overloaded) {
+  double highest = 0.0;
+  for (int e : overloaded) highest = std::max(highest, std::abs(state.flow_mw[e]) / base.limit_mw[e]);
+  const double tied = highest * (1.0 - kLoadingTie);
+  for (int e : overloaded)
+    if (std::abs(state.flow_mw[e]) / base.limit_mw[e] >= tied) return e;
+  return overloaded.front();
+}
+
 namespace {
 
 class TopologyStage final : public ResponseStage {
@@ -92,7 +102,7 @@ class CascadeStage final : public ResponseStage {
         for (int e : ctx.overloaded) ctx.state.trip_branch(e);
         tripped += static_cast<int>(ctx.overloaded.size());
       } else {
-        ctx.state.trip_branch(worst_overload(ctx));
+        ctx.state.trip_branch(worst_overload(ctx.base, ctx.state, ctx.overloaded));
         ++tripped;
       }
       ++steps;
@@ -105,19 +115,6 @@ class CascadeStage final : public ResponseStage {
   }
 
  private:
-  // Highest |P|/L, lowest index on ties (overloaded is ascending).
-  static int worst_overload(const EvalContext& ctx) {
-    int best = ctx.overloaded.front();
-    double best_ratio = -1.0;
-    for (int e : ctx.overloaded) {
-      const double r = std::abs(ctx.state.flow_mw[e]) / ctx.base.limit_mw[e];
-      if (r > best_ratio) {
-        best_ratio = r;
-        best = e;
-      }
-    }
-    return best;
-  }
   DcStage first_;
 };
 

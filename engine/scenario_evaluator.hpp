@@ -55,6 +55,14 @@ double find_overloads(const BaseCase& base, const GridState& state, const std::v
 void list_overloads(const BaseCase& base, const GridState& state, const std::vector<double>& threshold_mw,
                     std::vector<int>& overloaded);
 
+// Rule worst (model section 6): the overloaded branch with the highest |P| / L, lowest
+// index on ties. Ratios within kLoadingTie (relative) of the highest count as ties: series
+// branches through a bus with nothing else attached carry the same flow, which solves in a
+// different order of operations round apart, so an exact comparison would let rounding pick
+// the branch, and two solver paths could trip different ones. overloaded: ascending, not empty.
+inline constexpr double kLoadingTie = 1e-9;
+int worst_overload(const BaseCase& base, const GridState& state, const std::vector<int>& overloaded);
+
 class ScenarioEvaluator {
  public:
   ScenarioEvaluator(const BaseCase& base, const ResponseOptions& options, std::unique_ptr<FlowSolver> solver);

@@ -225,5 +225,27 @@ TEST(FindOverloads, MaximumAndListMatchAPlainScan) {
   }
 }
 
+// Rule worst: the highest loading wins, and loadings a rounding apart (series branches
+// through a bus with nothing else attached) tie, so the lowest index wins whatever the
+// rounding of either solver path.
+TEST(WorstOverload, HighestLoadingAndLowestIndexOnRoundingTies) {
+  const Network net = load_network(test::data_path("cases/pglib_opf_case118_ieee.m"));
+  const BaseCase base = make_base_case(net);
+  GridState s = base.state;
+  const int a = base.limited_branches[3], b = base.limited_branches[7], c = base.limited_branches[11];
+  const std::vector<int> overloaded = {a, b, c};
+  s.flow_mw[a] = 1.2 * base.limit_mw[a];
+  s.flow_mw[b] = -1.5 * base.limit_mw[b];
+  s.flow_mw[c] = 1.3 * base.limit_mw[c];
+  EXPECT_EQ(worst_overload(base, s, overloaded), b);  // |P| counts, not its sign
+  // b and c tied up to a few roundings, c a hair above: b, the lower index, trips.
+  s.flow_mw[c] = 1.5 * base.limit_mw[c] * (1.0 + 4e-16);
+  ASSERT_GT(std::abs(s.flow_mw[c]) / base.limit_mw[c], std::abs(s.flow_mw[b]) / base.limit_mw[b]);
+  EXPECT_EQ(worst_overload(base, s, overloaded), b);
+  // A real difference (well past the tie tolerance) wins.
+  s.flow_mw[c] = 1.5 * base.limit_mw[c] * (1.0 + 1e-6);
+  EXPECT_EQ(worst_overload(base, s, overloaded), c);
+}
+
 }  // namespace
 }  // namespace sre
