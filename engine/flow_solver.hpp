@@ -20,6 +20,7 @@ class FlowSolver {
   virtual ~FlowSolver() = default;
   // From state.injection_mw and the islands, write theta_rad (0 at each island's
   // reference) and flow_mw for every alive branch of a live island (0 elsewhere).
+  // Injections are 0 at destroyed buses and in dead islands, as IslandBalancer leaves them.
   virtual void solve(const Network& net, GridState& state) = 0;
 
   // The same solve in two phases, so that a worker can run the last triangular solve of

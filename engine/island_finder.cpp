@@ -269,6 +269,7 @@ void IslandFinder::size_workspace(int nb) {
   new_buses_.assign(nb, -1);
   new_offset_.reserve(nb + 1);
   new_ref_.reserve(nb);
+  leaving_.reserve(nb);
   fvia_.assign(nb, -1);
   top_search_.assign(nb, -1);
   connected_.assign(nb, 0);
@@ -733,11 +734,13 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
   // island) its size and lowest bus.
   island_low_.clear();
   island_key_.clear();
+  leaving_.clear();
   for (int v : visited_list_) {
     const int r = search_root(search_of_[v]);
     if (pending_[r] != 0) continue;
     excluded_mark_[v] = epoch_;
     ++left_island_[s.island_of[v]];
+    leaving_.push_back({s.island_of[v], v});
     int& label = label_of_key_[n_old + r];  // here: index into island_low_, until labelled below
     if (label < 0) {
       label = static_cast<int>(island_key_.size());
@@ -780,30 +783,55 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
   for (int label = 0; label < n; ++label) new_offset_[label + 1] += new_offset_[label];
   // Bus lists: an old island nothing left is copied whole (relabelled only if its label
   // moved); one that split is dealt out in ascending order between what remains and the
-  // new islands, so every list stays ascending.
+  // new islands, so every list stays ascending. When few buses left a large island (the
+  // common cascade round), what remains is copied in stretches between them.
+  std::sort(leaving_.begin(), leaving_.end());
   fill_.assign(new_offset_.begin(), new_offset_.end() - 1);
   std::fill(s.island_prev.begin(), s.island_prev.begin() + n, -1);
+  const int* old_buses = s.island_buses.data();
+  auto keep_stretch = [&](int from, int to, int label, int k, int& out) {
+    std::copy(old_buses + from, old_buses + to, new_buses_.begin() + out);
+    out += to - from;
+    if (label != k)
+      for (int q = from; q < to; ++q) s.island_of[old_buses[q]] = label;
+  };
+  std::size_t t = 0;  // island k's leaving buses: leaving_[t, t + left_island_[k])
   for (int k = 0; k < n_old; ++k) {
     const int b = s.island_offset[k], e = s.island_offset[k + 1];
-    const int label = left_island_[k] == e - b ? -1 : label_of_key_[k];
-    if (left_island_[k] == 0) {
+    const int left = left_island_[k];
+    const int label = left == e - b ? -1 : label_of_key_[k];
+    int out = label >= 0 ? fill_[label] : 0;
+    if (left == 0) {
       s.island_prev[label] = k;
-      std::copy(s.island_buses.begin() + b, s.island_buses.begin() + e, new_buses_.begin() + fill_[label]);
-      if (label != k)
-        for (int q = b; q < e; ++q) s.island_of[s.island_buses[q]] = label;
+      keep_stretch(b, e, label, k, out);
       continue;
     }
-    int out = label >= 0 ? fill_[label] : 0;
-    for (int q = b; q < e; ++q) {
-      const int i = s.island_buses[q];
-      if (excluded_mark_[i] == epoch_) {
-        const int to = label_of_key_[n_old + search_root(search_of_[i])];
-        new_buses_[fill_[to]++] = i;
-        s.island_of[i] = to;
-      } else {
-        new_buses_[out++] = i;
-        if (label != k) s.island_of[i] = label;
+    auto leave = [&](int i) {
+      const int to = label_of_key_[n_old + search_root(search_of_[i])];
+      new_buses_[fill_[to]++] = i;
+      s.island_of[i] = to;
+    };
+    if (8L * left < e - b) {
+      int from = b;
+      for (const std::size_t end = t + left; t < end; ++t) {
+        const int i = leaving_[t].second;
+        const int q = static_cast<int>(std::lower_bound(old_buses + from, old_buses + e, i) - old_buses);
+        keep_stretch(from, q, label, k, out);
+        leave(i);
+        from = q + 1;
       }
+      keep_stretch(from, e, label, k, out);
+    } else {
+      for (int q = b; q < e; ++q) {
+        const int i = old_buses[q];
+        if (excluded_mark_[i] == epoch_) {
+          leave(i);
+        } else {
+          new_buses_[out++] = i;
+          if (label != k) s.island_of[i] = label;
+        }
+      }
+      t += left;
     }
     if (label >= 0) fill_[label] = out;
     left_island_[k] = 0;

@@ -118,8 +118,9 @@ class IslandFinder {
   std::vector<int> fill_;
   // write_split_islands(): per island before the trips, how many of its buses left it;
   // per island after them, its lowest bus and key (see there); the bus lists, offsets and
-  // references being written.
+  // references being written; the buses that left, as (island before, bus), sorted.
   std::vector<int> left_island_, island_low_, island_key_, new_buses_, new_offset_, new_ref_;
+  std::vector<std::pair<int, int>> leaving_;
   // find_after_trips(): the spanning forest of forest_state_'s islands after its first
   // forest_removed_ removed branches. fvia_: per bus, the branch to its parent; -1 at an
   // island's root; kCutTop at a subtree cut off by this call's trips.

@@ -219,6 +219,11 @@ Network build_network(const CaseData& d) {
   aggregate_bus_demand_and_supply(n);
   find_reference_buses(n);
   build_adjacency(n);
+  n.br_mw_per_rad.resize(n.n_branch());
+  for (int e = 0; e < n.n_branch(); ++e) {
+    n.br_mw_per_rad[e] = n.base_mva * n.br_b[e];
+    if (n.br_in_service[e] && n.br_shift_rad[e] != 0.0) n.shifted_branches.push_back(e);
+  }
   n.bus_name = d.bus_name;
   if (!n.bus_name.empty() && n.bus_name.size() != n.bus_id.size()) n.bus_name.clear();
   n.gencost = d.gencost;

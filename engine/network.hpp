@@ -42,6 +42,10 @@ struct Network {
   std::vector<double> br_rate_a;  // MW; <= 0 means unlimited
   std::vector<double> br_angmin_deg, br_angmax_deg;
   std::vector<std::uint8_t> br_in_service;  // MATPOWER rule, self-loops excluded
+  // Derived for the flow pass: base_mva * br_b (MW per radian), and the in-service
+  // branches with a phase shift.
+  std::vector<double> br_mw_per_rad;
+  std::vector<int> shifted_branches;
 
   // Incident in-service branches per bus (CSR): adj_branch[adj_offset[i] .. adj_offset[i+1]).
   std::vector<int> adj_offset, adj_branch;

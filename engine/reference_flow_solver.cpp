@@ -9,18 +9,18 @@
 namespace sre {
 
 void flows_from_angles(const Network& net, GridState& s) {
-  // One pass over every branch with no island lookup (the hot loop of every solve)...
+  // One pass over every branch with no island lookup (the hot loop of every solve), the
+  // phase shifts after it: base * b * (theta_f - theta_t - shift), with x - 0.0 == x.
   const int nl = net.n_branch();
-  const double base = net.base_mva;
   const int* from = net.br_from.data();
   const int* to = net.br_to.data();
-  const double* b = net.br_b.data();
-  const double* shift = net.br_shift_rad.data();
+  const double* k = net.br_mw_per_rad.data();
   const std::uint8_t* alive = s.branch_alive.data();
   const double* theta = s.theta_rad.data();
   double* flow = s.flow_mw.data();
-  for (int e = 0; e < nl; ++e)
-    flow[e] = alive[e] ? base * b[e] * (theta[from[e]] - theta[to[e]] - shift[e]) : 0.0;
+  for (int e = 0; e < nl; ++e) flow[e] = alive[e] ? k[e] * (theta[from[e]] - theta[to[e]]) : 0.0;
+  for (int e : net.shifted_branches)
+    if (alive[e]) flow[e] = k[e] * (theta[from[e]] - theta[to[e]] - net.br_shift_rad[e]);
   // ...then dead islands, which carry no flow, through their buses' branches.
   for (int k = 0; k < s.n_islands; ++k) {
     if (s.island_kind[k] == IslandKind::kLive) continue;

@@ -192,6 +192,12 @@ void PathRefactorLdlt::restore_base() {
   dirty_rows_.clear();
 }
 
+void PathRefactorLdlt::solve(double* x) const {
+  const Pattern& pat = *p_;
+  unit_lower_solve(pat.n, pat.l_colptr.data(), pat.l_row.data(), l_val_.data(), x, inv_d_.data());
+  backward(x);
+}
+
 void PathRefactorLdlt::forward(double* x) const {
   unit_lower_solve(p_->n, p_->l_colptr.data(), p_->l_row.data(), l_val_.data(), x);
 }
@@ -208,8 +214,7 @@ void PathRefactorLdlt::solve_listed(double* x, const int* positions, int m) cons
   const int* colptr = p_->l_colptr.data();
   const int* row = p_->l_row.data();
   const double* val = l_val_.data();
-  unit_lower_solve_listed(positions, m, colptr, row, val, x);
-  for (int t = 0; t < m; ++t) x[positions[t]] *= inv_d_[positions[t]];
+  unit_lower_solve_listed(positions, m, colptr, row, val, x, inv_d_.data());
   unit_lower_transpose_solve_listed(positions, m, colptr, row, val, x);
 }
 

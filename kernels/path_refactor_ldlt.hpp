@@ -51,11 +51,7 @@ class PathRefactorLdlt {
   void restore_base();
 
   // x <- A^{-1} x (factor order), in place; forward, scale and backward also separately.
-  void solve(double* x) const {
-    forward(x);
-    scale_d(x);
-    backward(x);
-  }
+  void solve(double* x) const;
   void forward(double* x) const;
   void scale_d(double* x) const;
   void backward(double* x) const;
