@@ -785,6 +785,9 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
   // moved); one that split is dealt out in ascending order between what remains and the
   // new islands, so every list stays ascending. When few buses left a large island (the
   // common cascade round), what remains is copied in stretches between them.
+  auto by_stretches = [&](int k) { return 8L * left_island_[k] < s.island_offset[k + 1] - s.island_offset[k]; };
+  leaving_.erase(std::remove_if(leaving_.begin(), leaving_.end(), [&](const auto& l) { return !by_stretches(l.first); }),
+                 leaving_.end());
   std::sort(leaving_.begin(), leaving_.end());
   fill_.assign(new_offset_.begin(), new_offset_.end() - 1);
   std::fill(s.island_prev.begin(), s.island_prev.begin() + n, -1);
@@ -795,7 +798,7 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
     if (label != k)
       for (int q = from; q < to; ++q) s.island_of[old_buses[q]] = label;
   };
-  std::size_t t = 0;  // island k's leaving buses: leaving_[t, t + left_island_[k])
+  std::size_t t = 0;  // island k's leaving buses (if by stretches): leaving_[t, t + left_island_[k])
   for (int k = 0; k < n_old; ++k) {
     const int b = s.island_offset[k], e = s.island_offset[k + 1];
     const int left = left_island_[k];
@@ -811,7 +814,7 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
       new_buses_[fill_[to]++] = i;
       s.island_of[i] = to;
     };
-    if (8L * left < e - b) {
+    if (by_stretches(k)) {
       int from = b;
       for (const std::size_t end = t + left; t < end; ++t) {
         const int i = leaving_[t].second;
@@ -831,7 +834,6 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
           if (label != k) s.island_of[i] = label;
         }
       }
-      t += left;
     }
     if (label >= 0) fill_[label] = out;
     left_island_[k] = 0;
