@@ -657,14 +657,15 @@ class FastFlowSolver final : public FlowSolver {
       const double* inj = s.injection_mw.data();
       double* x = x_.data();
       for (int p = 0; p < sh.n_var; ++p) x[p] = inj[bus[p]] * inv_base;
-    }
-    for (int k = 0; touched_only && k < s.n_islands; ++k) {
-      if (!s.island_touched[k]) continue;
-      const bool live = s.island_kind[k] == IslandKind::kLive;
-      for (int q = s.island_offset[k]; q < s.island_offset[k + 1]; ++q) {
-        const int i = s.island_buses[q];
-        const int p = sh.pos_of_bus[i];
-        if (p >= 0) x_[p] = live ? s.injection_mw[i] * inv_base : 0.0;
+    } else {
+      for (int k = 0; k < s.n_islands; ++k) {
+        if (!s.island_touched[k]) continue;
+        const bool live = s.island_kind[k] == IslandKind::kLive;
+        for (int q = s.island_offset[k]; q < s.island_offset[k + 1]; ++q) {
+          const int i = s.island_buses[q];
+          const int p = sh.pos_of_bus[i];
+          if (p >= 0) x_[p] = live ? s.injection_mw[i] * inv_base : 0.0;
+        }
       }
     }
     for (int e : sh.shifters) {
