@@ -13,6 +13,8 @@
 //   BM_Kernels_UnionFindAfterTrips  IslandFinder::find_from_scratch of the same states
 //   BM_Kernels_Balance          IslandBalancer::balance of the same states
 //   BM_Kernels_EvaluateDc       a whole dc sample (outages, islands, balancing, fast flows, overloads)
+//   BM_Kernels_EvaluateCascade/<case>/pct  a whole k = 3 cascade sample (rule all), cascade rounds taking the
+//                                         Woodbury path up to pct % of the rank threshold (default 50)
 //   BM_Kernels_RankWoodbury/<case>/r      FastFlowSolver::solve by the Woodbury path of states with r
 //                                         modifications (r random branch trips, plus the groundings of the
 //                                         islands they cut off), 16 distinct states in turn: cold columns
@@ -253,6 +255,23 @@ void BM_EvaluateDc(benchmark::State& st, KCase c) {
   }
 }
 
+// A whole k = 3 cascade sample (rule all), with cascade rounds taking the Woodbury path up
+// to pct % of the solver's rank threshold (default: 50).
+void BM_EvaluateCascade(benchmark::State& st, KCase c) {
+  const KPrepared& p = kprepared(c);
+  sre::ResponseOptions opt;
+  opt.kind = sre::ResponseKind::kCascade;
+  const int max_rank = sre::fast_flow_default_max_rank(*p.shared);
+  const int round = static_cast<int>(max_rank * st.range(0) / 100);
+  sre::ScenarioEvaluator ev(p.base, opt, sre::make_fast_flow_solver(p.net, p.shared, max_rank, round));
+  std::size_t q = 0;
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(ev.evaluate(p.strikes[q]).shed_mw);
+    q = (q + 1) % p.strikes.size();
+  }
+  st.counters["round_max_rank"] = round;
+}
+
 // Modifications the fast solver counts for a state built from the intact network by branch
 // trips only: removed branches plus islands holding none of the intact islands' references.
 int trip_rank(const sre::Network& net, const sre::GridState& s, const std::vector<int>& base_refs) {
@@ -392,6 +411,9 @@ void BM_PathRefactor(benchmark::State& st, KCase c) {
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_Balance/" + n).c_str(), BM_Balance, c)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Kernels_EvaluateDc/" + n).c_str(), BM_EvaluateDc, c)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Kernels_EvaluateCascade/" + n).c_str(), BM_EvaluateCascade, c)
+        ->Unit(benchmark::kMicrosecond)
+        ->Arg(0)->Arg(25)->Arg(50)->Arg(100);
     benchmark::RegisterBenchmark(("BM_Kernels_PathRefactor/" + n).c_str(), BM_PathRefactor, c)
         ->Unit(benchmark::kMicrosecond)
         ->Arg(1)->Arg(4)->Arg(16)->Arg(64)->Arg(256)->Arg(0);

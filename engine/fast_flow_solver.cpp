@@ -247,9 +247,10 @@ int default_max_rank(const kernels::BaseFactor& f) {
 
 class FastFlowSolver final : public FlowSolver {
  public:
-  FastFlowSolver(const Network& net, std::shared_ptr<const FastFlowShared> shared, int max_rank)
+  FastFlowSolver(const Network& net, std::shared_ptr<const FastFlowShared> shared, int max_rank, int round_max_rank)
       : sh_(std::move(shared)), fallback_(make_reference_flow_solver(net)) {
     max_rank_ = max_rank > 0 ? max_rank : sh_->default_max_rank;
+    round_max_rank_ = round_max_rank >= 0 ? round_max_rank : max_rank_ / 2;
     const int nb = net.n_bus();
     const int h = std::max(1, sh_->factor.etree_height());
     // Pool: room for a few scenarios' worth of columns (cascade steps reuse them).
@@ -286,17 +287,16 @@ class FastFlowSolver final : public FlowSolver {
     if (begin_solve(net, s)) end_solve(net, s, false);
   }
 
-  // A cascade round takes the Woodbury path only up to half the rank threshold: a round
-  // solved that way builds its new modifications' rows of the capacitance matrix and
-  // factorises all of it again (cubic in the rank), while on the refactor path each later
-  // round pays only for its new trips' paths. Instructions per study (callgrind, k = 3
-  // cascades; round threshold 0 / about a quarter / half / the whole threshold):
-  // case2383wp_k (56) 774 / 724 / 725 / 742 M, case9241pegase (119) 956 / 944 / 943 / 988 M.
+  // A cascade round takes the Woodbury path only up to round_max_rank_ (by default half the
+  // rank threshold): a round solved that way builds its new modifications' rows of the
+  // capacitance matrix and factorises all of it again (cubic in the rank), while on the
+  // refactor path each later round pays only for its new trips' paths
+  // (BM_Kernels_EvaluateCascade, docs/performance.md).
   void solve_touched(const Network& net, GridState& s) override {
     if (solve_touched_by_refactor(net, s)) return;
     pending_ = false;
     x_from_refactor_ = false;
-    if (!solve_fast(net, s, max_rank_ / 2)) fallback_->solve(net, s);
+    if (!solve_fast(net, s, round_max_rank_)) fallback_->solve(net, s);
     end_solve(net, s, false);
   }
 
@@ -730,7 +730,7 @@ class FastFlowSolver final : public FlowSolver {
 
   std::shared_ptr<const FastFlowShared> sh_;
   std::unique_ptr<FlowSolver> fallback_;
-  int max_rank_ = 0;
+  int max_rank_ = 0, round_max_rank_ = 0;
   kernels::WoodburyUpdate wb_;
   std::vector<int> branch_slot_, bus_slot_, slotted_branches_, slotted_buses_, slots_;
   std::vector<std::uint8_t> island_grounded_, bus_slot_seen_;
@@ -757,14 +757,15 @@ class FastFlowSolver final : public FlowSolver {
 }  // namespace
 
 std::unique_ptr<FlowSolver> make_fast_flow_solver(const Network& net, std::shared_ptr<const FastFlowShared> shared,
-                                                  int max_rank) {
+                                                  int max_rank, int round_max_rank) {
   if (!shared) shared = make_fast_flow_shared(net);
-  return std::make_unique<FastFlowSolver>(net, std::move(shared), max_rank);
+  return std::make_unique<FastFlowSolver>(net, std::move(shared), max_rank, round_max_rank);
 }
 
 }  // namespace sre
 
 namespace sre {
 const kernels::BaseFactor& fast_flow_factor(const FastFlowShared& shared) { return shared.factor; }
+int fast_flow_default_max_rank(const FastFlowShared& shared) { return shared.default_max_rank; }
 const kernels::SparseMatrix& fast_flow_upper(const FastFlowShared& shared) { return shared.upper; }
 }  // namespace sre

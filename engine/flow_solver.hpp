@@ -59,14 +59,18 @@ struct FastFlowShared;
 std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net, long max_column_entries = -1);
 // The base factor inside (benchmarks, tests).
 const kernels::BaseFactor& fast_flow_factor(const FastFlowShared& shared);
+// The measured default of make_fast_flow_solver()'s max_rank for this network.
+int fast_flow_default_max_rank(const FastFlowShared& shared);
 // The intact matrix's upper triangle in factor order, with its values: what each thread's
 // refactorisation (kernels::PathRefactorLdlt) starts from (benchmarks, tests).
 const Eigen::SparseMatrix<double, Eigen::ColMajor, int>& fast_flow_upper(const FastFlowShared& shared);
 // One per thread. `shared` null: factorise here. max_rank: modifications (removed branches
 // plus groundings) above which a scenario is solved by a numeric refactorisation of the whole
 // matrix on the base pattern instead of a low-rank update; <= 0: the measured default.
+// round_max_rank: the same for cascade rounds (FlowSolver::solve_touched); < 0: max_rank / 2
+// (bench BM_Kernels_EvaluateCascade measures the choice).
 std::unique_ptr<FlowSolver> make_fast_flow_solver(const Network& net, std::shared_ptr<const FastFlowShared> shared = nullptr,
-                                                  int max_rank = 0);
+                                                  int max_rank = 0, int round_max_rank = -1);
 
 // Flows from angles: baseMVA * b * (theta_f - theta_t - shift) on alive branches of live islands.
 void flows_from_angles(const Network& net, GridState& state);
