@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/island_balancer.hpp"
+#include "kernels/any_exceeds.hpp"
 
 namespace sre {
 
@@ -38,16 +39,34 @@ double scan_overloads(const BaseCase& base, const GridState& s, const std::vecto
   const double* threshold = threshold_mw.data();
   const double* flow_mw = s.flow_mw.data();
   double worst = 0.0;
-  for (int j = 0; j < n; ++j) {
-    const int e = branch[j];
-    const double flow = std::abs(flow_mw[e]);
-    if constexpr (with_worst) {
-      // Divide only where the ratio can beat the worst so far (the slack covers
-      // rounding), so the result is the plain maximum of flow / limit, bit for bit.
-      const double lim = limit[j];
-      if (flow > worst * lim * (1.0 - 1e-12)) worst = std::max(worst, flow / lim);
+  double gate = 0.0;  // worst * (1 - 1e-12)
+  auto look_at = [&](int j0, int j1) {
+    for (int j = j0; j < j1; ++j) {
+      const int e = branch[j];
+      const double flow = std::abs(flow_mw[e]);
+      if constexpr (with_worst) {
+        // Divide only where the ratio can beat the worst so far (the slack covers
+        // rounding), so the result is the plain maximum of flow / limit, bit for bit.
+        const double lim = limit[j];
+        if (flow > gate * lim) {
+          worst = std::max(worst, flow / lim);
+          gate = worst * (1.0 - 1e-12);
+        }
+      }
+      if (flow > threshold[j]) overloaded.push_back(e);
     }
-    if (flow > threshold[j]) overloaded.push_back(e);
+  };
+  if (n != static_cast<int>(s.flow_mw.size())) {
+    look_at(0, n);
+    return worst;
+  }
+  // Every branch limited (the usual case): branch[j] is j. Blocks of branches get a
+  // branch-free SIMD test first; only a block that holds an overload or a loading that
+  // may raise the worst is looked at branch by branch.
+  constexpr int kBlock = 32;
+  for (int j0 = 0; j0 < n; j0 += kBlock) {
+    const int j1 = std::min(n, j0 + kBlock);
+    if (kernels::any_exceeds<with_worst>(flow_mw, threshold, limit, gate, j0, j1)) look_at(j0, j1);
   }
   return worst;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/gather_dot.hpp"
+
 namespace sre::kernels {
 
 bool lu_factor(double* a, int r, int ld, int* piv) {
@@ -137,11 +139,7 @@ bool WoodburyUpdate::set_active(const int* slots, int r) {
     for (int p = 0; p < ni; ++p) work_[ii[p]] = vi[p] * inv_d[ii[p]];
     for (int j = 0; j <= i; ++j) {
       const int sj = slots[j];
-      double s = 0.0;
-      const int* ij = col_idx_[sj];
-      const double* vj = col_val_[sj];
-      const int nj = col_len_[sj];
-      for (int p = 0; p < nj; ++p) s += vj[p] * work_[ij[p]];
+      double s = gather_dot(col_val_[sj], col_idx_[sj], work_.data(), col_len_[sj]);
       if (i == j) s += cinv_[si];
       m_[i * ld + j] = s;
       m_[j * ld + i] = s;
