@@ -23,12 +23,25 @@ void IslandBalancer::balance(const Network& net, GridState& s) {
 
 double IslandBalancer::balance_island(const Network& net, GridState& s, int k) {
   const int begin = s.island_offset[k], end = s.island_offset[k + 1];
+  // Two partial sums of each total (even and odd places in the island's bus list, then
+  // added): one running sum would make every bus wait for the adder's latency
+  // (BM_Kernels_Balance: 4.2 to 3.5 us on case2383wp_k; four sums gained little more).
   double d = 0.0, s0 = 0.0, c = 0.0;
-  for (int p = begin; p < end; ++p) {
-    const int i = s.island_buses[p];
-    d += net.bus_demand_pos[i];
-    s0 += net.bus_supply_base[i];
-    c += net.bus_supply_cap[i];
+  {
+    const int* bus = s.island_buses.data();
+    const double* demand = net.bus_demand_pos.data();
+    const double* supply = net.bus_supply_base.data();
+    const double* cap = net.bus_supply_cap.data();
+    double d1 = 0.0, s01 = 0.0, c1 = 0.0;
+    int p = begin;
+    for (; p + 2 <= end; p += 2) {
+      const int i = bus[p], j = bus[p + 1];
+      d += demand[i], d1 += demand[j];
+      s0 += supply[i], s01 += supply[j];
+      c += cap[i], c1 += cap[j];
+    }
+    if (p < end) d += demand[bus[p]], s0 += supply[bus[p]], c += cap[bus[p]];
+    d += d1, s0 += s01, c += c1;
   }
   s.island_demand[k] = d;
   s.island_supply_base[k] = s0;
