@@ -62,7 +62,10 @@ double scan_overloads(const BaseCase& base, const GridState& s, const std::vecto
   }
   // Every branch limited (the usual case): branch[j] is j. Blocks of branches get a
   // branch-free SIMD test first; only a block that holds an overload or a loading that
-  // may raise the worst is looked at branch by branch.
+  // may raise the worst is looked at branch by branch. (With unlimited branches, the
+  // same test over every branch, those given threshold +infinity, cost more instructions
+  // than the pass above over the limited ones on case9241pegase, 58 % unlimited: +2.9 %
+  // dc, +1.2 % cascade; measured and dropped.)
   constexpr int kBlock = 32;
   for (int j0 = 0; j0 < n; j0 += kBlock) {
     const int j1 = std::min(n, j0 + kBlock);
