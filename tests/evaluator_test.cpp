@@ -198,8 +198,10 @@ TEST(SlackPowerFlow, SlackTakesTheMismatch) {
 // find_overloads skips most divisions; its highest loading must still be the plain
 // maximum of |flow| / limit, bit for bit, and its list the branches past the test. Both
 // scans: every branch limited (blocks with a SIMD test first), and every seventh branch
-// unlimited, as many are in case9241pegase (one pass over the limited branches alone);
-// unlimited branches carry large flows that neither scan may list.
+// unlimited, as many are in case9241pegase (one pass over the limited branches alone).
+// Unlimited branches carry large flows that neither scan may list in some trials, and
+// small ones in the others (so that a block test misaligned with the branches would
+// miss overloads).
 TEST(FindOverloads, MaximumAndListMatchAPlainScan) {
   for (const bool some_unlimited : {false, true}) {
     Network net = load_network(test::data_path("cases/pglib_opf_case118_ieee.m"));
@@ -213,7 +215,7 @@ TEST(FindOverloads, MaximumAndListMatchAPlainScan) {
     std::vector<int> overloaded;
     for (int trial = 0; trial < 500; ++trial) {
       for (int e = 0; e < net.n_branch(); ++e)
-        s.flow_mw[e] = base.limit_mw[e] > 0 ? u(rng) * base.limit_mw[e] : 1e4 * u(rng);
+        s.flow_mw[e] = base.limit_mw[e] > 0 ? u(rng) * base.limit_mw[e] : (trial % 3 ? 1e-3 : 1e4) * u(rng);
       if (trial % 5 == 0) s.flow_mw[base.limited_branches[trial % base.limited_branches.size()]] = 0.0;
       const double tol = trial % 2 ? 0.1 : 0.0;
       std::vector<int> listed;
