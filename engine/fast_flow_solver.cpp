@@ -421,9 +421,9 @@ class FastFlowSolver final : public FlowSolver {
 
   // Needs island_grounded_ marked (mark_grounded_islands).
   bool solve_by_refactor(const Network& net, GridState& s) {
-    if (!refactor(net, s)) return false;
     build_rhs(net, s);
-    pf_.solve(x_.data());
+    if (!refactor(net, s)) return false;
+    pf_.backward(x_.data());
     finish(net, s);
     x_from_refactor_ = true;
     return true;
@@ -435,7 +435,8 @@ class FastFlowSolver final : public FlowSolver {
   // what a whole solve would give, up to the sign of zeros). False when not applicable,
   // or when the touched islands hold most buses (a whole solve costs no more).
   bool solve_touched_by_refactor(const Network& net, GridState& s) {
-    if (!pf_in_sample_ || !x_from_refactor_ || s.touched_buses < 0 || 4 * s.touched_buses > 3 * sh_->n_var)
+    if (!pf_in_sample_ || !x_from_refactor_ || s.touched_buses < 0 || 4 * s.touched_buses > 3 * sh_->n_var ||
+        !factor_is_earlier_state(s))
       return false;
     x_from_refactor_ = false;
     pending_ = false;
@@ -448,17 +449,16 @@ class FastFlowSolver final : public FlowSolver {
         if (p >= 0) pos_listed_[p] = 1;
       }
     }
-    // The untouched islands' rows of the factor stand too: their blocks did not change.
-    const bool ok = refactor(net, s, pos_listed_.data());
     listed_.clear();
     for (int p = 0; p < sh.n_var; ++p)
       if (pos_listed_[p]) listed_.push_back(p), pos_listed_[p] = 0;
-    if (!ok) {
+    build_rhs(net, s, true);
+    // The untouched islands' rows of the factor stand too: their blocks did not change.
+    if (!refactor(net, s, listed_.data(), static_cast<int>(listed_.size()))) {
       fallback_->solve(net, s);
       return true;
     }
-    build_rhs(net, s, true);
-    pf_.solve_listed(x_.data(), listed_.data(), static_cast<int>(listed_.size()));
+    pf_.backward_listed(x_.data(), listed_.data(), static_cast<int>(listed_.size()));
     finish(net, s, true);
     x_from_refactor_ = true;
     return true;
@@ -490,6 +490,13 @@ class FastFlowSolver final : public FlowSolver {
     return wb_.set_active(slots_.data(), static_cast<int>(slots_.size()));
   }
 
+  // The per-thread factor holds an earlier state of this sample: the same destroyed buses,
+  // and removed branches that begin the state's.
+  bool factor_is_earlier_state(const GridState& s) const {
+    return pf_in_sample_ && s.removed_branches.size() >= pf_removed_.size() && s.destroyed_buses == pf_destroyed_ &&
+           std::equal(pf_removed_.begin(), pf_removed_.end(), s.removed_branches.begin());
+  }
+
   // The matrix of this state on the per-thread factor (kernels/path_refactor_ldlt.hpp):
   // alive branches, destroyed variable buses grounded, and each island without a base
   // reference grounded at its reference bus. A function of the state alone, so the factor
@@ -498,15 +505,14 @@ class FastFlowSolver final : public FlowSolver {
   // only the rows on their elimination-tree paths refactorised: within one sample's
   // cascade rounds (removed branches only grow), that is the new trips and the groundings
   // that moved. A new sample starts again from the intact matrix. False on a zero pivot.
-  // rows_needed (factor positions, or null for all): when the factor is this sample's
-  // latest state, the rows outside it are known to stand (untouched islands' blocks) and
-  // are not recomputed even on a changed path.
-  bool refactor(const Network& net, const GridState& s, const std::uint8_t* rows_needed = nullptr) {
+  // x_ (the right-hand side, factor order) leaves with the forward half of the solve,
+  // D^{-1} L^{-1} x_, taken in the same pass. listed (ascending factor positions, or null
+  // for all), only when the factor holds an earlier state of this sample
+  // (factor_is_earlier_state()): the rows outside are known to stand (untouched islands'
+  // blocks) and are neither recomputed nor solved.
+  bool refactor(const Network& net, const GridState& s, const int* listed = nullptr, int n_listed = 0) {
     const FastFlowShared& sh = *sh_;
-    const std::size_t prefix = pf_removed_.size();
-    const bool extends = pf_in_sample_ && s.removed_branches.size() >= prefix &&
-                         s.destroyed_buses == pf_destroyed_ &&
-                         std::equal(pf_removed_.begin(), pf_removed_.end(), s.removed_branches.begin());
+    const bool extends = factor_is_earlier_state(s);
     if (!extends) {
       pf_.restore_base();
       for (int p : pf_grounded_list_) pf_grounded_[p] = 0;
@@ -536,7 +542,7 @@ class FastFlowSolver final : public FlowSolver {
     }
     pf_grounded_list_.swap(want_list_);
     for (int p : pf_.changed()) assemble_column(net, s, p);
-    if (pf_.refactor(extends ? rows_needed : nullptr)) return true;
+    if (pf_.refactor_forward(x_.data(), extends ? listed : nullptr, n_listed)) return true;
     pf_in_sample_ = false;  // the factor is not this state's; start afresh next time
     return false;
   }

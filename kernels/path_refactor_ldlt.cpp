@@ -1,6 +1,7 @@
 #include "kernels/path_refactor_ldlt.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <stdexcept>
 
@@ -75,7 +76,7 @@ void PathRefactorLdlt::analyze(const SparseMatrix& upper) {
   inv_d_.assign(n, 0.0);
   size_workspace();
   for (int k = 0; k < n; ++k)
-    if (!factor_row(k)) throw std::runtime_error("PathRefactorLdlt: the base matrix is singular");
+    if (!factor_row<false>(k)) throw std::runtime_error("PathRefactorLdlt: the base matrix is singular");
   pat->a_base = a_val_;
   pat->l_base = l_val_;
   pat->d_base = d_;
@@ -95,6 +96,9 @@ void PathRefactorLdlt::share_analysis(const PathRefactorLdlt& analysed) {
 void PathRefactorLdlt::size_workspace() {
   const int n = p_->n;
   y_.assign(n, 0.0);
+  fwd_.assign(n, 0.0);
+  b_prev_.assign(n, 0.0);
+  forward_valid_ = false;
   col_mark_.assign(n, 0);
   row_mark_.assign(n, 0);
   dirty_row_.assign(n, 0);
@@ -112,7 +116,9 @@ void PathRefactorLdlt::size_workspace() {
 
 // Up-looking: solve L(0:k, 0:k) D y = A(0:k, k) over row k's pattern (ascending columns are
 // a topological order of the tree), then L(k, j) = y_j / d_j and d_k = A(k, k) - sum l y.
-bool PathRefactorLdlt::factor_row(int k) {
+// kForward: also row k of the forward solve, x_k <- (x_k - sum_j L(k, j) fwd_j) / d_k.
+template <bool kForward>
+bool PathRefactorLdlt::factor_row(int k, double* x) {
   const Pattern& pat = *p_;
   double* y = y_.data();
   for (int p = pat.a_colptr[k]; p < pat.a_colptr[k + 1]; ++p) y[pat.a_row[p]] = a_val_[p];
@@ -121,6 +127,8 @@ bool PathRefactorLdlt::factor_row(int k) {
   const int* lr = pat.l_row.data();
   const int* lcp = pat.l_colptr.data();
   double* lv = l_val_.data();
+  [[maybe_unused]] const double* fwd = fwd_.data();
+  [[maybe_unused]] double xk = kForward ? x[k] : 0.0;
   for (int t = pat.r_ptr[k]; t < pat.r_ptr[k + 1]; ++t) {
     const int j = pat.r_col[t], pos = pat.r_pos[t];
     const double yj = y[j];
@@ -132,9 +140,14 @@ bool PathRefactorLdlt::factor_row(int k) {
     const double l = yj * inv_d_[j];
     dk -= l * yj;
     lv[pos] = l;
+    if constexpr (kForward) xk -= l * fwd[j];
   }
   d_[k] = dk;
   inv_d_[k] = 1.0 / dk;
+  if constexpr (kForward) {
+    fwd_[k] = xk;
+    x[k] = xk * inv_d_[k];
+  }
   return dk != 0.0 && std::isfinite(dk);
 }
 
@@ -148,7 +161,9 @@ void PathRefactorLdlt::mark_changed(int k) {
   }
 }
 
-bool PathRefactorLdlt::refactor(const std::uint8_t* rows_needed) {
+// The rows on the paths from the changed columns to the root, marked in row_mark_ and
+// listed in rows_ (unordered).
+void PathRefactorLdlt::collect_rows() {
   rows_.clear();
   for (int k : changed_cols_) {
     col_mark_[k] = 0;
@@ -158,23 +173,95 @@ bool PathRefactorLdlt::refactor(const std::uint8_t* rows_needed) {
     }
   }
   changed_cols_.clear();
+}
+
+void PathRefactorLdlt::note_dirty(int k) {
+  if (!dirty_row_[k]) {
+    dirty_row_[k] = 1;
+    dirty_rows_.push_back(k);
+  }
+  ++rows_recomputed_;
+}
+
+bool PathRefactorLdlt::refactor(const std::uint8_t* rows_needed) {
+  forward_valid_ = false;
+  collect_rows();
   std::sort(rows_.begin(), rows_.end());
   bool ok = true;
   for (int k : rows_) {
     row_mark_[k] = 0;
     if (rows_needed && !rows_needed[k]) continue;
-    if (!dirty_row_[k]) {
-      dirty_row_[k] = 1;
-      dirty_rows_.push_back(k);
+    note_dirty(k);
+    ok = factor_row<false>(k) && ok;
+  }
+  return ok;
+}
+
+bool PathRefactorLdlt::refactor_forward(double* x, const int* positions, int m) {
+  collect_rows();
+  const bool ok = positions ? forward_pass<true>(x, positions, m) : forward_pass<false>(x, nullptr, p_->n);
+  for (int k : rows_) row_mark_[k] = 0;
+  // A listed call vouches for the other rows' factor, not for their forward entries.
+  forward_valid_ = ok && (forward_valid_ || !positions);
+  return ok;
+}
+
+// Incremental (forward_valid_): fwd_ is L^{-1} b_prev_ for the current L, so a row's
+// forward entry can change only if the row is recomputed (mark 1), its right-hand side
+// changed, or a row below it changed (mark 2, passed up the tree as rows are solved).
+// Marks are cleared as rows are passed; with a list, rows outside it are not passed, so
+// the mark goes up the whole path at once, and those marks are listed in rows_ for the
+// caller to clear.
+template <bool kListed>
+bool PathRefactorLdlt::forward_pass(double* x, const int* positions, int count) {
+  const Pattern& pat = *p_;
+  const int* parent = pat.parent.data();
+  const int* rp = pat.r_ptr.data();
+  const int* rc = pat.r_col.data();
+  const int* rpos = pat.r_pos.data();
+  const double* lv = l_val_.data();
+  const double* inv_d = inv_d_.data();
+  double* fwd = fwd_.data();
+  double* b = b_prev_.data();
+  unsigned char* mark = row_mark_.data();
+  const bool incremental = forward_valid_;
+  bool ok = true;
+  for (int t = 0; t < count; ++t) {
+    const int k = kListed ? positions[t] : t;
+    const double xk0 = x[k];
+    const bool new_rhs = std::bit_cast<std::uint64_t>(xk0) != std::bit_cast<std::uint64_t>(b[k]);
+    b[k] = xk0;
+    const unsigned char mk = mark[k];
+    if (mk == 1) {
+      note_dirty(k);
+      ok = factor_row<true>(k, x) && ok;
+      continue;  // its ancestors are marked 1 already
     }
-    ok = factor_row(k) && ok;
-    ++rows_recomputed_;
+    if (incremental && !new_rhs && mk == 0) {
+      x[k] = fwd[k] * inv_d[k];
+      continue;
+    }
+    mark[k] = 0;
+    double xk = xk0;
+    for (int q = rp[k]; q < rp[k + 1]; ++q) xk -= lv[rpos[q]] * fwd[rc[q]];
+    fwd[k] = xk;
+    x[k] = xk * inv_d[k];
+    if constexpr (kListed) {
+      // The path up may leave the list (the tree is the intact network's) and come back.
+      for (int up = parent[k]; up >= 0 && mark[up] == 0; up = parent[up]) {
+        mark[up] = 2;
+        rows_.push_back(up);
+      }
+    } else if (const int up = parent[k]; up >= 0 && mark[up] == 0) {
+      mark[up] = 2;  // every row is passed: the mark goes on up from there
+    }
   }
   return ok;
 }
 
 void PathRefactorLdlt::restore_base() {
   const Pattern& pat = *p_;
+  forward_valid_ = false;
   for (int k : changed_cols_) col_mark_[k] = 0;
   changed_cols_.clear();
   for (int k : dirty_cols_) {
@@ -210,12 +297,8 @@ void PathRefactorLdlt::backward(double* x) const {
   unit_lower_transpose_solve(p_->n, p_->l_colptr.data(), p_->l_row.data(), l_val_.data(), x);
 }
 
-void PathRefactorLdlt::solve_listed(double* x, const int* positions, int m) const {
-  const int* colptr = p_->l_colptr.data();
-  const int* row = p_->l_row.data();
-  const double* val = l_val_.data();
-  unit_lower_solve_listed(positions, m, colptr, row, val, x, inv_d_.data());
-  unit_lower_transpose_solve_listed(positions, m, colptr, row, val, x);
+void PathRefactorLdlt::backward_listed(double* x, const int* positions, int m) const {
+  unit_lower_transpose_solve_listed(positions, m, p_->l_colptr.data(), p_->l_row.data(), l_val_.data(), x);
 }
 
 }  // namespace sre::kernels

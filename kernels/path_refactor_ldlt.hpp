@@ -47,6 +47,21 @@ class PathRefactorLdlt {
   // a skipped row's block nor the blocks' partition changed since that row was last
   // computed, its entries are the same (L is zero between blocks).
   bool refactor(const std::uint8_t* rows_needed = nullptr);
+  // refactor() and the forward half of a solve in one ascending pass over the positions
+  // (ascending; null: every position): x <- D^{-1} L^{-1} x with the new factor. A
+  // recomputed row's forward entry is taken while its entries are in hand, the other
+  // rows' by a dot product over the row; each row subtracts in the same (ascending)
+  // order as forward(), so x comes out as refactor(), forward() and scale_d() would
+  // leave it, up to the sign of zeros. The forward entries are kept: after a call that
+  // succeeded (and no refactor() or restore_base() since), the next call solves only the
+  // rows that can change, those recomputed, with a new right-hand side entry (bit for
+  // bit), or below which one changed; the others' entries stand.
+  // With positions, only the listed rows are recomputed and solved, and the caller
+  // vouches as for rows_needed in refactor(); the listed entries then equal a whole
+  // solve's forward half when the list is a union of whole blocks of a block-diagonal A
+  // (the other rows' forward values, from an earlier call, meet only zeros of L). Finish
+  // with backward() or backward_listed().
+  bool refactor_forward(double* x, const int* positions = nullptr, int m = 0);
   // Back to the base values (A, L and D as analyze() left them), touching only what changed.
   void restore_base();
 
@@ -55,17 +70,22 @@ class PathRefactorLdlt {
   void forward(double* x) const;
   void scale_d(double* x) const;
   void backward(double* x) const;
-  // The solve over the listed positions only (ascending), the rest of x left as it is.
-  // When the current A is block diagonal and the list a union of whole blocks, the
-  // listed entries equal solve()'s (up to the sign of zeros): a block's solution does not
-  // depend on the others.
-  void solve_listed(double* x, const int* positions, int m) const;
+  // The backward solve over the listed positions only (ascending), the rest of x left as
+  // it is. When the current A is block diagonal and the list a union of whole blocks, the
+  // listed entries equal backward()'s (up to the sign of zeros): a block's solution does
+  // not depend on the others.
+  void backward_listed(double* x, const int* positions, int m) const;
 
   // Rows recomputed by refactor() since analyze(), for measurements.
   long rows_recomputed() const { return rows_recomputed_; }
 
  private:
-  bool factor_row(int k);
+  template <bool kForward>
+  bool factor_row(int k, double* x = nullptr);
+  void collect_rows();
+  template <bool kListed>
+  bool forward_pass(double* x, const int* positions, int count);
+  void note_dirty(int k);
   void size_workspace();
 
   // The analysis and the base factor, shared by copies.
@@ -84,6 +104,11 @@ class PathRefactorLdlt {
   // Work: the dense accumulator (all 0 between calls); marks of changed columns and of
   // rows to recompute; rows that differ from the base; columns of A that differ.
   std::vector<double> y_;
+  // refactor_forward(): L^{-1} b before the scaling by D^{-1}, per row (the other rows' dot
+  // products read it), and the right-hand side b it was solved for; valid while L is the
+  // one they were solved with.
+  std::vector<double> fwd_, b_prev_;
+  bool forward_valid_ = false;
   std::vector<unsigned char> col_mark_, row_mark_, dirty_row_, dirty_col_;
   std::vector<int> changed_cols_, rows_, dirty_rows_, dirty_cols_;
   long rows_recomputed_ = 0;

@@ -49,11 +49,6 @@ inline void unit_lower_transpose_solve(int n, const int* colptr, const int* row,
 // The listed columns only (ascending). When A is block diagonal and the list is a union
 // of whole blocks, the listed entries come out as the full solve's: L has only (signed)
 // zeros between blocks.
-inline void unit_lower_solve_listed(const int* cols, int m, const int* colptr, const int* row, const double* val,
-                                    double* x, const double* inv_d) {
-  auto column = [cols](int t) { return cols[t]; };
-  unit_lower_solve_columns<decltype(column), true>(column, m, colptr, row, val, x, inv_d);
-}
 inline void unit_lower_transpose_solve_listed(const int* cols, int m, const int* colptr, const int* row,
                                               const double* val, double* x) {
   unit_lower_transpose_solve_columns([cols](int t) { return cols[t]; }, m, colptr, row, val, x);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <random>
 #include <vector>
 
@@ -142,6 +143,136 @@ TEST(PathRefactorLdlt, SharedAnalysisOwnsItsValues) {
   f.restore_base();
   EXPECT_EQ(solve(f, b), base_solution);
   EXPECT_NE(solve(g, b), base_solution);
+}
+
+// refactor_forward() then backward() must give a fresh factorisation's solve, bit for bit
+// (up to the sign of zeros), whatever it kept from earlier calls: rounds of branch
+// removals that split the graph into islands (block-diagonal values on the intact
+// pattern), right-hand sides changed in a few entries or not at all, whole solves and
+// solves over the touched islands only (whose tree paths leave the list and come back),
+// with refactor() and restore_base() in between.
+TEST(PathRefactorLdlt, RefactorForwardSolvesLikeAFreshFactorisation) {
+  std::mt19937_64 rng(11);
+  const int n = 160;
+  RandomSpd a(n, 60, rng);
+  const SparseMatrix pattern = a.upper();
+  std::vector<std::pair<int, int>> edges;  // (row < col) entries still nonzero
+  for (const auto& [rc, v] : a.entries)
+    if (rc.first != rc.second) edges.push_back(rc);
+  auto entry_index = [&](int r, int c) {
+    for (int p = pattern.outerIndexPtr()[c]; p < pattern.outerIndexPtr()[c + 1]; ++p)
+      if (pattern.innerIndexPtr()[p] == r) return p;
+    ADD_FAILURE() << "no entry " << r << "," << c;
+    return 0;
+  };
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  PathRefactorLdlt f;
+  f.analyze(pattern);
+  std::vector<double> b(n), x(n);
+  auto fresh_solution = [&] {
+    SparseMatrix m = pattern;
+    std::copy(f.values(), f.values() + m.nonZeros(), m.valuePtr());
+    PathRefactorLdlt g;
+    g.analyze(m);
+    return solve(g, b);
+  };
+  auto components = [&] {  // per node, the lowest node of its island
+    std::vector<int> comp(n);
+    std::iota(comp.begin(), comp.end(), 0);
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const auto& [r, c] : edges) {
+        const int lo = std::min(comp[r], comp[c]);
+        if (comp[r] != lo || comp[c] != lo) comp[r] = comp[c] = lo, moved = true;
+      }
+    }
+    return comp;
+  };
+  for (double& v : b) v = u(rng);
+  x = b;
+  ASSERT_TRUE(f.refactor_forward(x.data()));
+  f.backward(x.data());
+  bool last_was_forward = true;
+  int listed_rounds = 0;
+  for (int round = 0; round < 60; ++round) {
+    // Remove a few edges: a branch out, as the cascade's trips.
+    std::vector<int> ends;
+    for (int c = 0, cuts = 1 + static_cast<int>(rng() % 3); c < cuts && !edges.empty(); ++c) {
+      const std::size_t q = rng() % edges.size();
+      const auto [r, col] = edges[q];
+      edges.erase(edges.begin() + static_cast<long>(q));
+      double* v = f.values();
+      const int off = entry_index(r, col);
+      const double w = -v[off];
+      v[off] = 0.0;
+      v[f.diag_index(r)] -= w;
+      v[f.diag_index(col)] -= w;
+      f.mark_changed(r);
+      f.mark_changed(col);
+      ends.push_back(r);
+      ends.push_back(col);
+    }
+    const std::vector<int> comp = components();
+    // The islands touched: those of the removed edges' ends.
+    std::vector<std::uint8_t> touched(n, 0);
+    for (int e : ends) touched[comp[e]] = 1;
+    std::vector<int> listed;
+    for (int i = 0; i < n; ++i)
+      if (touched[comp[i]]) listed.push_back(i);
+    const bool use_list = last_was_forward && round % 3 != 0 && static_cast<int>(listed.size()) < n;
+    // New right-hand side entries: none, or a few (in the touched islands when listed).
+    const int changes = round % 4 == 1 ? 0 : 1 + static_cast<int>(rng() % 5);
+    for (int c = 0; c < changes; ++c) {
+      const int i = use_list ? listed[rng() % listed.size()] : static_cast<int>(rng() % n);
+      b[i] = u(rng);
+    }
+    if (use_list) {
+      ++listed_rounds;
+      for (int i : listed) x[i] = b[i];
+      ASSERT_TRUE(f.refactor_forward(x.data(), listed.data(), static_cast<int>(listed.size())));
+      f.backward_listed(x.data(), listed.data(), static_cast<int>(listed.size()));
+      const std::vector<double> want = fresh_solution();
+      for (int i : listed) ASSERT_EQ(x[i], want[i]) << "round " << round << " listed, i " << i;
+    } else if (round % 7 == 5) {
+      // A plain refactor() leaves the kept forward entries of the touched islands stale,
+      // and a solve over the other islands does not mend them.
+      ASSERT_TRUE(f.refactor());
+      std::vector<int> others;
+      for (int i = 0; i < n; ++i)
+        if (!touched[comp[i]]) others.push_back(i);
+      if (!others.empty()) {
+        for (int i : others) x[i] = b[i];
+        ASSERT_TRUE(f.refactor_forward(x.data(), others.data(), static_cast<int>(others.size())));
+        f.backward_listed(x.data(), others.data(), static_cast<int>(others.size()));
+        const std::vector<double> want = fresh_solution();
+        for (int i : others) ASSERT_EQ(x[i], want[i]) << "round " << round << " others after refactor(), i " << i;
+      }
+      x = b;
+      ASSERT_TRUE(f.refactor_forward(x.data()));
+      f.backward(x.data());
+      EXPECT_EQ(x, fresh_solution()) << "round " << round << " after refactor()";
+    } else {
+      x = b;
+      ASSERT_TRUE(f.refactor_forward(x.data()));
+      f.backward(x.data());
+      const std::vector<double> want = fresh_solution();
+      for (int i = 0; i < n; ++i) ASSERT_EQ(x[i], want[i]) << "round " << round << " whole, i " << i;
+    }
+    last_was_forward = true;
+    if (round % 20 == 19) {
+      // Back to the intact values (and edges): the kept forward entries are stale.
+      f.restore_base();
+      edges.clear();
+      for (const auto& [rc, v] : a.entries)
+        if (rc.first != rc.second) edges.push_back(rc);
+      last_was_forward = false;
+      x = b;
+      ASSERT_TRUE(f.refactor_forward(x.data()));
+      f.backward(x.data());
+      EXPECT_EQ(x, fresh_solution()) << "after restore_base()";
+    }
+  }
+  EXPECT_GT(listed_rounds, 10);
 }
 
 TEST(PathRefactorLdlt, ReportsAZeroPivot) {
