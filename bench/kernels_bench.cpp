@@ -28,6 +28,11 @@
 // The fast solver's default rank threshold (engine/fast_flow_solver.cpp) is the crossover of these.
 //   BM_Kernels_PathRefactor/<case>/c      PathRefactorLdlt::refactor() of c random changed columns (c = 0:
 //                                         every column, a full numeric factorisation); counter rows
+//   BM_Kernels_RefactorSolve/<case>/c     a cascade round's factor update and solve: c random changed columns
+//                                         and c right-hand side entries, then refactor(), forward(), scale_d()
+//                                         and backward()
+//   BM_Kernels_RefactorForwardSolve/<case>/c  the same by refactor_forward() and backward(): the forward
+//                                         solve rides along and solves only the rows that can change
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -390,6 +395,39 @@ void BM_PathRefactor(benchmark::State& st, KCase c) {
   st.counters["n"] = n;
 }
 
+// A cascade round on the per-thread factor: c random changed columns (values as they are)
+// and c right-hand side entries changed, then the factor update and a whole solve, either
+// as separate passes or with the forward solve inside the update (fused).
+void BM_RefactorSolve(benchmark::State& st, KCase c, bool fused) {
+  const int cols = static_cast<int>(st.range(0));
+  const KPrepared& p = kprepared(c);
+  sre::kernels::PathRefactorLdlt f;
+  f.analyze(sre::fast_flow_upper(*p.shared));
+  const int n = f.size();
+  std::mt19937_64 rng(3);
+  std::vector<std::vector<int>> sets(16);
+  for (auto& set : sets)
+    for (int j = 0; j < cols; ++j) set.push_back(static_cast<int>(rng() % n));
+  std::vector<double> b(n), x(n);
+  for (int i = 0; i < n; ++i) b[i] = 1e-3 * (i % 17) - 8e-3;
+  std::size_t q = 0;
+  for (auto _ : st) {
+    for (int k : sets[q]) f.mark_changed(k), b[k] += 1e-4;
+    x = b;
+    if (fused) {
+      benchmark::DoNotOptimize(f.refactor_forward(x.data()));
+    } else {
+      benchmark::DoNotOptimize(f.refactor());
+      f.forward(x.data());
+      f.scale_d(x.data());
+    }
+    f.backward(x.data());
+    benchmark::DoNotOptimize(x.data());
+    q = (q + 1) % sets.size();
+  }
+  st.counters["n"] = n;
+}
+
 [[maybe_unused]] const bool kRegistered = [] {
   for (const KCase& c : kKCases) {
     const std::string n = c.name;
@@ -417,6 +455,12 @@ void BM_PathRefactor(benchmark::State& st, KCase c) {
     benchmark::RegisterBenchmark(("BM_Kernels_PathRefactor/" + n).c_str(), BM_PathRefactor, c)
         ->Unit(benchmark::kMicrosecond)
         ->Arg(1)->Arg(4)->Arg(16)->Arg(64)->Arg(256)->Arg(0);
+    benchmark::RegisterBenchmark(("BM_Kernels_RefactorSolve/" + n).c_str(), BM_RefactorSolve, c, false)
+        ->Unit(benchmark::kMicrosecond)
+        ->Arg(4)->Arg(16)->Arg(64);
+    benchmark::RegisterBenchmark(("BM_Kernels_RefactorForwardSolve/" + n).c_str(), BM_RefactorSolve, c, true)
+        ->Unit(benchmark::kMicrosecond)
+        ->Arg(4)->Arg(16)->Arg(64);
     const char* names[] = {"BM_Kernels_RankWoodbury/", "BM_Kernels_RankWoodburyWarm/", "BM_Kernels_RankRefactor/",
                            "BM_Kernels_RankRefactorWarm/"};
     for (int path = 0; path < 4; ++path) {

@@ -76,7 +76,7 @@ class PathRefactorLdlt {
   // not depend on the others.
   void backward_listed(double* x, const int* positions, int m) const;
 
-  // Rows recomputed by refactor() since analyze(), for measurements.
+  // Rows recomputed by refactor() and refactor_forward() since analyze(), for measurements.
   long rows_recomputed() const { return rows_recomputed_; }
 
  private:
