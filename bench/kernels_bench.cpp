@@ -372,18 +372,23 @@ void BM_Rank(benchmark::State& st, KCase c, int path) {
   st.counters["rank"] = rs.mean_rank;
 }
 
-// The per-thread refactorisation alone: c random columns marked changed (values as they
-// are), then refactor(); rows: rows of L recomputed per call.
-void BM_PathRefactor(benchmark::State& st, KCase c) {
-  const int cols = static_cast<int>(st.range(0));
-  const KPrepared& p = kprepared(c);
-  sre::kernels::PathRefactorLdlt f;
-  f.analyze(sre::fast_flow_upper(*p.shared));
-  const int n = f.size();
+// 16 sets of `cols` random positions of n, drawn once (cols = 0: every position).
+std::vector<std::vector<int>> column_sets(int n, int cols) {
   std::mt19937_64 rng(3);
   std::vector<std::vector<int>> sets(16);
   for (auto& set : sets)
     for (int j = 0; j < (cols == 0 ? n : cols); ++j) set.push_back(cols == 0 ? j : static_cast<int>(rng() % n));
+  return sets;
+}
+
+// The per-thread refactorisation alone: c random columns marked changed (values as they
+// are), then refactor(); rows: rows of L recomputed per call.
+void BM_PathRefactor(benchmark::State& st, KCase c) {
+  const KPrepared& p = kprepared(c);
+  sre::kernels::PathRefactorLdlt f;
+  f.analyze(sre::fast_flow_upper(*p.shared));
+  const int n = f.size();
+  const std::vector<std::vector<int>> sets = column_sets(n, static_cast<int>(st.range(0)));
   std::size_t q = 0;
   const long rows0 = f.rows_recomputed();
   for (auto _ : st) {
@@ -399,15 +404,11 @@ void BM_PathRefactor(benchmark::State& st, KCase c) {
 // and c right-hand side entries changed, then the factor update and a whole solve, either
 // as separate passes or with the forward solve inside the update (fused).
 void BM_RefactorSolve(benchmark::State& st, KCase c, bool fused) {
-  const int cols = static_cast<int>(st.range(0));
   const KPrepared& p = kprepared(c);
   sre::kernels::PathRefactorLdlt f;
   f.analyze(sre::fast_flow_upper(*p.shared));
   const int n = f.size();
-  std::mt19937_64 rng(3);
-  std::vector<std::vector<int>> sets(16);
-  for (auto& set : sets)
-    for (int j = 0; j < cols; ++j) set.push_back(static_cast<int>(rng() % n));
+  const std::vector<std::vector<int>> sets = column_sets(n, static_cast<int>(st.range(0)));
   std::vector<double> b(n), x(n);
   for (int i = 0; i < n; ++i) b[i] = 1e-3 * (i % 17) - 8e-3;
   std::size_t q = 0;
