@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 
 #include "kernels/unit_lower_solve.hpp"
@@ -183,14 +184,13 @@ void PathRefactorLdlt::note_dirty(int k) {
   ++rows_recomputed_;
 }
 
-bool PathRefactorLdlt::refactor(const std::uint8_t* rows_needed) {
+bool PathRefactorLdlt::refactor() {
   forward_valid_ = false;
   collect_rows();
   std::sort(rows_.begin(), rows_.end());
   bool ok = true;
   for (int k : rows_) {
     row_mark_[k] = 0;
-    if (rows_needed && !rows_needed[k]) continue;
     note_dirty(k);
     ok = factor_row<false>(k) && ok;
   }

@@ -11,7 +11,6 @@
 // BaseFactor's factor order), with an explicit diagonal entry in every column. One per
 // thread: analyze() once, then share_analysis() gives others the analysis and the base
 // factor, read-only, so each owns only its values. Nothing allocates after either.
-#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -42,11 +41,7 @@ class PathRefactorLdlt {
   // Recompute the rows of the factor on the paths from the columns marked since the last
   // call. False when a pivot is zero or not finite (the factor is then invalid until the
   // values are mended and refactor() succeeds, or restore_base()).
-  // rows_needed (optional, per row): only rows marked there are recomputed. The caller
-  // vouches that the others come out as they are: when A is block diagonal and neither
-  // a skipped row's block nor the blocks' partition changed since that row was last
-  // computed, its entries are the same (L is zero between blocks).
-  bool refactor(const std::uint8_t* rows_needed = nullptr);
+  bool refactor();
   // refactor() and the forward half of a solve in one ascending pass over the positions
   // (ascending; null: every position): x <- D^{-1} L^{-1} x with the new factor. A
   // recomputed row's forward entry is taken while its entries are in hand, the other
@@ -56,11 +51,13 @@ class PathRefactorLdlt {
   // succeeded (and no refactor() or restore_base() since), the next call solves only the
   // rows that can change, those recomputed, with a new right-hand side entry (bit for
   // bit), or below which one changed; the others' entries stand.
-  // With positions, only the listed rows are recomputed and solved, and the caller
-  // vouches as for rows_needed in refactor(); the listed entries then equal a whole
-  // solve's forward half when the list is a union of whole blocks of a block-diagonal A
-  // (the other rows' forward values, from an earlier call, meet only zeros of L). Finish
-  // with backward() or backward_listed().
+  // With positions, only the listed rows are recomputed and solved. The caller vouches
+  // that the others come out as they are: when A is block diagonal and neither a skipped
+  // row's block nor the blocks' partition changed since that row was last computed, its
+  // entries are the same (L is zero between blocks). The listed entries then equal a
+  // whole solve's forward half when the list is a union of whole blocks (the other rows'
+  // forward values, from an earlier call, meet only zeros of L). Finish with backward()
+  // or backward_listed().
   bool refactor_forward(double* x, const int* positions = nullptr, int m = 0);
   // Back to the base values (A, L and D as analyze() left them), touching only what changed.
   void restore_base();
