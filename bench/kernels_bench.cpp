@@ -27,7 +27,9 @@
 //                                         after a refactorised one: only the trip's columns' paths)
 // The fast solver's default rank threshold (engine/fast_flow_solver.cpp) is the crossover of these.
 //   BM_Kernels_PathRefactor/<case>/c      PathRefactorLdlt::refactor() of c random changed columns (c = 0:
-//                                         every column, a full numeric factorisation); counter rows
+//                                         every column, a full numeric factorisation); counters rows
+//                                         (recomputed per call) and of_full (their multiply-adds by the
+//                                         pattern over a full factorisation's)
 //   BM_Kernels_RefactorSolve/<case>/c     a cascade round's factor update and solve: c random changed columns
 //                                         and c right-hand side entries, then refactor(), forward(), scale_d()
 //                                         and backward()
@@ -390,13 +392,17 @@ void BM_PathRefactor(benchmark::State& st, KCase c) {
   const int n = f.size();
   const std::vector<std::vector<int>> sets = column_sets(n, static_cast<int>(st.range(0)));
   std::size_t q = 0;
-  const long rows0 = f.rows_recomputed();
+  const long rows0 = f.rows_recomputed(), adds0 = f.mult_adds_recomputed();
   for (auto _ : st) {
     for (int k : sets[q]) f.mark_changed(k);
     benchmark::DoNotOptimize(f.refactor());
     q = (q + 1) % sets.size();
   }
-  st.counters["rows"] = static_cast<double>(f.rows_recomputed() - rows0) / static_cast<double>(st.iterations());
+  const double calls = static_cast<double>(st.iterations());
+  st.counters["rows"] = static_cast<double>(f.rows_recomputed() - rows0) / calls;
+  // Multiply-adds of the rows recomputed, as a share of a whole factorisation's.
+  st.counters["of_full"] = static_cast<double>(f.mult_adds_recomputed() - adds0) / calls /
+                           static_cast<double>(f.full_factor_mult_adds());
   st.counters["n"] = n;
 }
 

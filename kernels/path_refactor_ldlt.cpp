@@ -62,12 +62,16 @@ void PathRefactorLdlt::analyze(const SparseMatrix& upper) {
   pat->l_row.assign(row_cols.size(), 0);
   pat->r_pos.assign(row_cols.size(), 0);
   std::vector<int> fill(pat->l_colptr.begin(), pat->l_colptr.end() - 1);
+  pat->row_mult_adds.assign(n, 0);
   for (int k = 0; k < n; ++k)
     for (int t = pat->r_ptr[k]; t < pat->r_ptr[k + 1]; ++t) {
-      const int pos = fill[pat->r_col[t]]++;
+      const int j = pat->r_col[t];
+      const int pos = fill[j]++;
       pat->l_row[pos] = k;  // k ascends: rows ascend in every column
       pat->r_pos[t] = pos;
+      pat->row_mult_adds[k] += pos - pat->l_colptr[j] + 1;  // column j's scatter, then d_k
     }
+  for (int k = 0; k < n; ++k) pat->full_mult_adds += pat->row_mult_adds[k];
   p_ = pat;
 
   // The base factor: every row of the given values.
@@ -83,6 +87,7 @@ void PathRefactorLdlt::analyze(const SparseMatrix& upper) {
   pat->d_base = d_;
   pat->inv_d_base = inv_d_;
   rows_recomputed_ = 0;
+  mult_adds_recomputed_ = 0;
 }
 
 void PathRefactorLdlt::share_analysis(const PathRefactorLdlt& analysed) {
@@ -113,6 +118,7 @@ void PathRefactorLdlt::size_workspace() {
   dirty_cols_.clear();
   dirty_cols_.reserve(n);
   rows_recomputed_ = 0;
+  mult_adds_recomputed_ = 0;
 }
 
 // Up-looking: solve L(0:k, 0:k) D y = A(0:k, k) over row k's pattern (ascending columns are
@@ -182,6 +188,7 @@ void PathRefactorLdlt::note_dirty(int k) {
     dirty_rows_.push_back(k);
   }
   ++rows_recomputed_;
+  mult_adds_recomputed_ += p_->row_mult_adds[k];
 }
 
 bool PathRefactorLdlt::refactor() {

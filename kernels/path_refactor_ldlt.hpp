@@ -73,8 +73,13 @@ class PathRefactorLdlt {
   // not depend on the others.
   void backward_listed(double* x, const int* positions, int m) const;
 
-  // Rows recomputed by refactor() and refactor_forward() since analyze(), for measurements.
+  // Rows recomputed by refactor() and refactor_forward() since analyze(), and their
+  // multiply-adds by the pattern (each row's scatters and its pivot's update; rows with
+  // zeros between islands skip some), for measurements; the pattern's multiply-adds of a
+  // whole factorisation, to compare with.
   long rows_recomputed() const { return rows_recomputed_; }
+  long mult_adds_recomputed() const { return mult_adds_recomputed_; }
+  long full_factor_mult_adds() const { return p_->full_mult_adds; }
 
  private:
   template <bool kForward>
@@ -94,6 +99,8 @@ class PathRefactorLdlt {
     std::vector<int> l_colptr, l_row;
     // Row k of L: the columns j of its entries (ascending) and where L(k, j) is stored.
     std::vector<int> r_ptr, r_col, r_pos;
+    std::vector<int> row_mult_adds;  // per row of L, by the pattern (measurements only)
+    long full_mult_adds = 0;
     std::vector<double> a_base, l_base, d_base, inv_d_base;
   };
   std::shared_ptr<const Pattern> p_ = std::make_shared<const Pattern>();
@@ -108,7 +115,7 @@ class PathRefactorLdlt {
   bool forward_valid_ = false;
   std::vector<unsigned char> col_mark_, row_mark_, dirty_row_, dirty_col_;
   std::vector<int> changed_cols_, rows_, dirty_rows_, dirty_cols_;
-  long rows_recomputed_ = 0;
+  long rows_recomputed_ = 0, mult_adds_recomputed_ = 0;
 };
 
 }  // namespace sre::kernels
