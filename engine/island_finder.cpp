@@ -40,7 +40,7 @@ void detour_search(const Network& net, int source, int skip_bus, int skip_branch
     for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
       const int e = net.adj_branch[a];
       if (e == skip_branch) continue;
-      const int w = net.br_from[e] == u ? net.br_to[e] : net.br_from[e];
+      const int w = net.adj_bus[a];
       if (w == skip_bus || seen[w] == seen_stamp) continue;
       seen[w] = seen_stamp;
       via[w] = e;
@@ -66,8 +66,7 @@ void IslandFinder::build_certificates(const Network& net) {
     nbrs.clear();
     const int want_stamp = ++stamp;
     for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
-      const int e = net.adj_branch[a];
-      const int w = net.br_from[e] == u ? net.br_to[e] : net.br_from[e];
+      const int w = net.adj_bus[a];
       if (want[w] != want_stamp) want[w] = want_stamp, nbrs.push_back(w);
     }
     int left = static_cast<int>(nbrs.size());
@@ -90,7 +89,7 @@ void IslandFinder::build_certificates(const Network& net) {
           in_tree[x] = seen_stamp;
           const int e = via[x];
           cert_branch_.push_back(e);
-          x = net.br_from[e] == x ? net.br_to[e] : net.br_from[e];
+          x ^= net.br_ends_xor[e];
         }
       }
     }
@@ -110,7 +109,7 @@ void IslandFinder::build_certificates(const Network& net) {
         for (int x = t; x != f;) {
           const int b = via[x];
           cert_branch_.push_back(b);
-          x = net.br_from[b] == x ? net.br_to[b] : net.br_from[b];
+          x ^= net.br_ends_xor[b];
         }
       }
     }
@@ -140,7 +139,7 @@ void IslandFinder::build_root_trees(const Network& net) {
     std::vector<int> path{b};
     for (int x = b; via[x] >= 0;) {
       const int e = via[x];
-      x = net.br_from[e] == x ? net.br_to[e] : net.br_from[e];
+      x ^= net.br_ends_xor[e];
       path.push_back(x);
     }
     const int root = path[path.size() / 2];
@@ -166,14 +165,14 @@ void IslandFinder::join_through_root_tree(const Network& net, const GridState& s
         reaches = false;
         break;
       }
-      x = net.br_from[e] == x ? net.br_to[e] : net.br_from[e];
+      x ^= net.br_ends_xor[e];
     }
     if (!reaches || !s.bus_alive[x]) continue;
     for (int y = start; reaches_root_[y] != epoch_;) {
       reaches_root_[y] = epoch_;
       if (tree_via_[y] < 0) break;
       const int e = tree_via_[y];
-      y = net.br_from[e] == y ? net.br_to[e] : net.br_from[e];
+      y ^= net.br_ends_xor[e];
     }
     if (root_search_[isl] < 0)
       root_search_[isl] = q;
@@ -376,7 +375,7 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
       for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
         const int e = net.adj_branch[a];
         if (!s.branch_alive[e]) continue;
-        const int w = net.br_from[e] == u ? net.br_to[e] : net.br_from[e];
+        const int w = net.adj_bus[a];
         if (visited_[w] != epoch_) {
           enqueue(w, q);
           ++pending_[search_root(q)];
@@ -572,7 +571,7 @@ void IslandFinder::find_with_forest(const Network& net, GridState& s) {
       for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
         const int e = net.adj_branch[a];
         if (!s.branch_alive[e]) continue;
-        const int w = net.br_from[e] == u ? net.br_to[e] : net.br_from[e];
+        const int w = net.adj_bus[a];
         if (visited_[w] == epoch_) continue;
         visited_[w] = epoch_;
         fvia_[w] = e;
@@ -661,8 +660,9 @@ int IslandFinder::split_forest(const Network& net, const GridState& s, int first
       for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
         const int e = net.adj_branch[a];
         if (!s.branch_alive[e]) continue;
-        const int w = net.br_from[e] == u ? net.br_to[e] : net.br_from[e];
-        int g = visited_[w] == epoch_ ? search_root(search_of_[w]) : piece_search(net, w);
+        const int w = net.adj_bus[a];
+        // A child of u in the forest is in u's piece: no walk needed.
+        int g = visited_[w] == epoch_ ? search_root(search_of_[w]) : fvia_[w] == e ? r : piece_search(net, w);
         if (g >= 0 && connected_[g]) g = -1;
         if (g == r) {
           if (visited_[w] != epoch_) {
@@ -693,17 +693,21 @@ int IslandFinder::split_forest(const Network& net, const GridState& s, int first
 }
 
 // The search whose piece holds bus w (one not reached by a search this call), or -1 for
-// the piece of the island's root: walk up the forest to a cut top or the root, and
-// remember the answer along the way.
+// the piece of the island's root: walk up the forest to a bus reached by a search, a cut
+// top or the root (an ancestor is in the same tree, so in the same piece), and remember
+// the answer along the way.
 int IslandFinder::piece_search(const Network& net, int w) {
   path_.clear();
   int x = w;
-  while (piece_stamp_[x] != epoch_ && fvia_[x] >= 0) {
+  while (piece_stamp_[x] != epoch_ && visited_[x] != epoch_ && fvia_[x] >= 0) {
     path_.push_back(x);
     const int e = fvia_[x];
-    x = net.br_from[e] == x ? net.br_to[e] : net.br_from[e];
+    x ^= net.br_ends_xor[e];
   }
-  const int q = piece_stamp_[x] == epoch_ ? piece_of_[x] : fvia_[x] == kCutTop ? top_search_[x] : -1;
+  const int q = piece_stamp_[x] == epoch_ ? piece_of_[x]
+                : visited_[x] == epoch_    ? search_of_[x]
+                : fvia_[x] == kCutTop      ? top_search_[x]
+                                           : -1;
   for (int y : path_) {
     piece_stamp_[y] = epoch_;
     piece_of_[y] = q;
@@ -720,7 +724,7 @@ void IslandFinder::rehang(const Network& net, int u, int e) {
     fvia_[x] = in;
     if (up < 0) break;
     in = up;
-    x = net.br_from[up] == x ? net.br_to[up] : net.br_from[up];
+    x ^= net.br_ends_xor[up];
   }
 }
 

@@ -196,12 +196,18 @@ void build_adjacency(Network& n) {
     }
   for (int i = 0; i < nb; ++i) n.adj_offset[i + 1] += n.adj_offset[i];
   n.adj_branch.assign(n.adj_offset[nb], 0);
+  n.adj_bus.assign(n.adj_offset[nb], 0);
   std::vector<int> fill(n.adj_offset.begin(), n.adj_offset.end() - 1);
   for (int e = 0; e < n.n_branch(); ++e)
     if (n.br_in_service[e]) {
-      n.adj_branch[fill[n.br_from[e]]++] = e;
-      n.adj_branch[fill[n.br_to[e]]++] = e;
+      const int f = n.br_from[e], t = n.br_to[e];
+      n.adj_bus[fill[f]] = t;
+      n.adj_branch[fill[f]++] = e;
+      n.adj_bus[fill[t]] = f;
+      n.adj_branch[fill[t]++] = e;
     }
+  n.br_ends_xor.resize(n.n_branch());
+  for (int e = 0; e < n.n_branch(); ++e) n.br_ends_xor[e] = n.br_from[e] ^ n.br_to[e];
 }
 
 }  // namespace

@@ -47,8 +47,13 @@ struct Network {
   std::vector<double> br_mw_per_rad;
   std::vector<int> shifted_branches;
 
-  // Incident in-service branches per bus (CSR): adj_branch[adj_offset[i] .. adj_offset[i+1]).
-  std::vector<int> adj_offset, adj_branch;
+  // Incident in-service branches per bus (CSR): adj_branch[adj_offset[i] .. adj_offset[i+1]),
+  // and beside each the bus at the branch's other end, so that a graph search reads one
+  // contiguous array instead of both ends of every branch it passes.
+  std::vector<int> adj_offset, adj_branch, adj_bus;
+  // br_from[e] ^ br_to[e]: the other end of branch e from either end x is x ^ br_ends_xor[e]
+  // (one load and no branch, for walks along trees of branches).
+  std::vector<int> br_ends_xor;
 
   // Reference bus of the case (MATPOWER's rule: first type-3 bus with an in-service
   // generator, else first type-2 bus with one), -1 if none.

@@ -69,6 +69,32 @@ void compare_on_random_states(const Network& net, int scenarios, int max_k, unsi
   }
 }
 
+// The searches read each neighbour from the adjacency's other-end array and walk trees by
+// the ends' XOR: both must name the branch's other end (case2000 has branches out of
+// service, which the adjacency leaves out).
+TEST(IslandFinder, AdjacencyOtherEnds) {
+  for (const char* file : {"cases/pglib_opf_case118_ieee.m", "cases/pglib_opf_case2000_goc.m"}) {
+    SCOPED_TRACE(file);
+    const Network net = load_network(test::data_path(file));
+    ASSERT_EQ(net.adj_bus.size(), net.adj_branch.size());
+    ASSERT_EQ(static_cast<int>(net.br_ends_xor.size()), net.n_branch());
+    int in_service = 0;
+    for (int e = 0; e < net.n_branch(); ++e) {
+      EXPECT_EQ(net.br_from[e] ^ net.br_ends_xor[e], net.br_to[e]);
+      EXPECT_EQ(net.br_to[e] ^ net.br_ends_xor[e], net.br_from[e]);
+      in_service += net.br_in_service[e];
+    }
+    EXPECT_EQ(static_cast<int>(net.adj_branch.size()), 2 * in_service);
+    for (int i = 0; i < net.n_bus(); ++i)
+      for (int a = net.adj_offset[i]; a < net.adj_offset[i + 1]; ++a) {
+        const int e = net.adj_branch[a];
+        ASSERT_TRUE(net.br_in_service[e]);
+        ASSERT_TRUE(net.br_from[e] == i || net.br_to[e] == i);
+        EXPECT_EQ(net.adj_bus[a], net.br_from[e] == i ? net.br_to[e] : net.br_from[e]);
+      }
+  }
+}
+
 TEST(IslandFinder, SameAsUnionFindCase14) {
   compare_on_random_states(load_network(test::data_path("cases/pglib_opf_case14_ieee.m")), 3000, 8, 1);
 }
