@@ -275,6 +275,44 @@ TEST(PathRefactorLdlt, RefactorForwardSolvesLikeAFreshFactorisation) {
   EXPECT_GT(listed_rounds, 10);
 }
 
+// The multiply-add counts follow the factor's pattern, read here from a dense Cholesky
+// factor (its nonzeros below the diagonal): row i does, for each entry L(i, j), column j's
+// scatter over the entries above it plus its pivot update, so a column of c entries costs
+// c (c + 1) / 2 over a whole factorisation; a changed column costs the rows on its path.
+TEST(PathRefactorLdlt, CountsMultiplyAddsByThePattern) {
+  std::mt19937_64 rng(11);
+  const int n = 60;
+  RandomSpd a(n, 40, rng);
+  const Eigen::MatrixXd l = a.dense().llt().matrixL();
+  std::vector<long> row_adds(n, 0);
+  std::vector<int> parent(n, -1);
+  long full = 0;
+  for (int j = 0; j < n; ++j) {
+    long c = 0;
+    for (int i = j + 1; i < n; ++i)
+      if (l(i, j) != 0.0) {
+        row_adds[i] += ++c;
+        if (parent[j] < 0) parent[j] = i;
+      }
+    full += c * (c + 1) / 2;
+  }
+  PathRefactorLdlt f;
+  f.analyze(a.upper());
+  EXPECT_EQ(f.full_factor_mult_adds(), full);
+  for (int k : {0, 7, 31, 58}) {
+    long expected = 0;
+    for (int i = k; i >= 0; i = parent[i]) expected += row_adds[i];
+    const long before = f.mult_adds_recomputed();
+    f.mark_changed(k);
+    ASSERT_TRUE(f.refactor());
+    EXPECT_EQ(f.mult_adds_recomputed() - before, expected) << "column " << k;
+  }
+  const long before = f.mult_adds_recomputed();
+  for (int k = 0; k < n; ++k) f.mark_changed(k);
+  ASSERT_TRUE(f.refactor());
+  EXPECT_EQ(f.mult_adds_recomputed() - before, full);
+}
+
 TEST(PathRefactorLdlt, ReportsAZeroPivot) {
   std::mt19937_64 rng(7);
   RandomSpd a(30, 10, rng);
