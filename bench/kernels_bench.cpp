@@ -30,6 +30,9 @@
 //                                         every column, a full numeric factorisation); counters rows
 //                                         (recomputed per call) and of_full (their multiply-adds by the
 //                                         pattern over a full factorisation's)
+//   BM_Kernels_PathRefactorBranches/<case>/m  the same for the end columns of m random in-service
+//                                         branches; counters of_full and rank1_of_full (m rank-one
+//                                         modifications instead, by the pattern)
 //   BM_Kernels_RefactorSolve/<case>/c     a cascade round's factor update and solve: c random changed columns
 //                                         and c right-hand side entries, then refactor(), forward(), scale_d()
 //                                         and backward()
@@ -406,6 +409,45 @@ void BM_PathRefactor(benchmark::State& st, KCase c) {
   st.counters["n"] = n;
 }
 
+// A cascade round's factor update for m random branches removed: the path
+// refactorisation of their ends' columns (timed, values as they are), against m rank-one
+// modifications (one per branch, w nonzero at its two ends), both counted by the pattern
+// as shares of a whole factorisation's multiply-adds (counters of_full and rank1_of_full).
+void BM_PathRefactorBranches(benchmark::State& st, KCase c) {
+  const KPrepared& p = kprepared(c);
+  const auto& upper = sre::fast_flow_upper(*p.shared);
+  sre::kernels::PathRefactorLdlt f;
+  f.analyze(upper);
+  const int m = static_cast<int>(st.range(0));
+  // The matrix's off-diagonal entries (factor positions i < k) are the branches between
+  // variable buses, parallel ones merged.
+  std::vector<std::pair<int, int>> branch_ends;
+  for (int k = 0; k < upper.outerSize(); ++k)
+    for (int q = upper.outerIndexPtr()[k]; q < upper.outerIndexPtr()[k + 1]; ++q)
+      if (upper.innerIndexPtr()[q] < k) branch_ends.push_back({upper.innerIndexPtr()[q], k});
+  std::mt19937_64 rng(5);
+  std::vector<std::vector<int>> ends(16);  // per set, each branch's two end positions
+  for (auto& set : ends)
+    for (int t = 0; t < m; ++t) {
+      const auto [i, k] = branch_ends[rng() % branch_ends.size()];
+      set.push_back(i);
+      set.push_back(k);
+    }
+  double rank_one = 0.0;
+  for (const auto& set : ends)
+    for (std::size_t t = 0; t < set.size(); t += 2) rank_one += static_cast<double>(f.rank_one_mult_adds(&set[t], 2));
+  std::size_t q = 0;
+  const long adds0 = f.mult_adds_recomputed();
+  for (auto _ : st) {
+    for (int k : ends[q]) f.mark_changed(k);
+    benchmark::DoNotOptimize(f.refactor());
+    q = (q + 1) % ends.size();
+  }
+  const double full = static_cast<double>(f.full_factor_mult_adds());
+  st.counters["of_full"] = static_cast<double>(f.mult_adds_recomputed() - adds0) / static_cast<double>(st.iterations()) / full;
+  st.counters["rank1_of_full"] = rank_one / static_cast<double>(ends.size()) / full;
+}
+
 // A cascade round on the per-thread factor: c random changed columns (values as they are)
 // and c right-hand side entries changed, then the factor update and a whole solve, either
 // as separate passes or with the forward solve inside the update (fused).
@@ -462,6 +504,9 @@ void BM_RefactorSolve(benchmark::State& st, KCase c, bool fused) {
     benchmark::RegisterBenchmark(("BM_Kernels_PathRefactor/" + n).c_str(), BM_PathRefactor, c)
         ->Unit(benchmark::kMicrosecond)
         ->Arg(1)->Arg(4)->Arg(16)->Arg(64)->Arg(256)->Arg(0);
+    benchmark::RegisterBenchmark(("BM_Kernels_PathRefactorBranches/" + n).c_str(), BM_PathRefactorBranches, c)
+        ->Unit(benchmark::kMicrosecond)
+        ->Arg(1)->Arg(4)->Arg(20)->Arg(50);
     benchmark::RegisterBenchmark(("BM_Kernels_RefactorSolve/" + n).c_str(), BM_RefactorSolve, c, false)
         ->Unit(benchmark::kMicrosecond)
         ->Arg(4)->Arg(16)->Arg(64);

@@ -5,7 +5,8 @@
 # with the base factor (BM_Kernels_BaseSolve from sre_bench).
 #   bench/run.sh [BUILD_DIR]        (default: build; set SKIP_BUILD=1 to use it as is)
 # Environment: SCALE=<float> multiplies every sample count (default 1).
-# Sample counts are small so the whole table runs in a few minutes on 2 cores.
+# Sample counts are small so the whole table runs in a few minutes on 2 cores; a
+# 2-thread run gets at least one block of 256 samples per thread.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,9 +42,12 @@ for spec in "${CASES[@]}"; do
       [[ $solver == reference && $response != topology ]] && n=$nref
       n=$(python3 -c "print(max(16, int($n * $SCALE)))")
       for threads in 1 2; do
+        # Samples go to threads in blocks of 256 (kSampleBlock): fewer than one block per
+        # thread would leave a thread idle and halve the rate the row reports.
+        nt=$(( n > threads * 256 || threads == 1 ? n : threads * 256 ))
         out="$TMP/out.h5"
         /usr/bin/time -f "%M" -o "$TMP/rss" "$SRE" run --case "$ROOT/data/cases/$file" --quiet --k 3 \
-          --samples "$n" --threads "$threads" --response "$response" --solver "$solver" --out "$out" \
+          --samples "$nt" --threads "$threads" --response "$response" --solver "$solver" --out "$out" \
           >"$TMP/stdout" 2>"$TMP/stderr" || { echo "FAILED: $name $response $solver $threads" >&2; cat "$TMP/stderr" >&2; continue; }
         # The results file's rate is unrounded (the printed one is whole samples/s).
         rate=$(h5dump -d /runtime/samples_per_second "$out" 2>/dev/null | sed -n 's/.*(0): \([0-9.e+-]*\).*/\1/p' | head -1)
@@ -51,7 +55,7 @@ for spec in "${CASES[@]}"; do
           rate=$(sed -n 's/.*samples [0-9]* in .* on [0-9]* threads (\([0-9.]*\) samples\/s).*/\1/p' "$TMP/stdout" | head -1)
         fi
         rss=$(python3 -c "print(round($(cat "$TMP/rss") / 1024, 1))")
-        echo "$name $response $solver $threads $n ${rate:-nan} $rss" >> "$TMP/rows.txt"
+        echo "$name $response $solver $threads $nt ${rate:-nan} $rss" >> "$TMP/rows.txt"
       done
     done
   done

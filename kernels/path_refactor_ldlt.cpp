@@ -266,6 +266,18 @@ bool PathRefactorLdlt::forward_pass(double* x, const int* positions, int count) 
   return ok;
 }
 
+long PathRefactorLdlt::rank_one_mult_adds(const int* positions, int m) const {
+  const Pattern& pat = *p_;
+  std::vector<unsigned char> reached(pat.n, 0);
+  long adds = 0;
+  for (int t = 0; t < m; ++t)
+    for (int j = positions[t]; j != -1 && !reached[j]; j = pat.parent[j]) {
+      reached[j] = 1;
+      adds += 2L * (pat.l_colptr[j + 1] - pat.l_colptr[j]) + 1;
+    }
+  return adds;
+}
+
 void PathRefactorLdlt::restore_base() {
   const Pattern& pat = *p_;
   forward_valid_ = false;

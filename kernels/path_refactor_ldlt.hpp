@@ -80,6 +80,13 @@ class PathRefactorLdlt {
   long rows_recomputed() const { return rows_recomputed_; }
   long mult_adds_recomputed() const { return mult_adds_recomputed_; }
   long full_factor_mult_adds() const { return p_->full_mult_adds; }
+  // What the other way of changing a factor would cost, for comparison: one rank-one
+  // modification A + s w w^T by the pattern (Davis and Hager, "Modifying a sparse
+  // Cholesky factorization", 1999: for each column j on the elimination-tree paths from
+  // w's nonzeros at the given positions to the root, two multiply-adds per entry of
+  // L(:, j) and one for d_j). A removed branch is one such term with w nonzero at its two
+  // ends. Allocates; for measurements only.
+  long rank_one_mult_adds(const int* positions, int m) const;
 
  private:
   template <bool kForward>

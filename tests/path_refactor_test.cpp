@@ -311,6 +311,19 @@ TEST(PathRefactorLdlt, CountsMultiplyAddsByThePattern) {
   for (int k = 0; k < n; ++k) f.mark_changed(k);
   ASSERT_TRUE(f.refactor());
   EXPECT_EQ(f.mult_adds_recomputed() - before, full);
+
+  // A rank-one modification: two multiply-adds per entry of each column on the union of
+  // the paths from w's nonzeros, one per pivot.
+  std::vector<long> col_count(n, 0);
+  for (int j = 0; j < n; ++j)
+    for (int i = j + 1; i < n; ++i) col_count[j] += l(i, j) != 0.0;
+  for (const std::vector<int>& w : std::vector<std::vector<int>>{{0}, {31}, {7, 12}, {3, 40, 41}}) {
+    std::vector<char> on(n, 0);
+    long expected = 0;
+    for (int k : w)
+      for (int i = k; i >= 0 && !on[i]; i = parent[i]) on[i] = 1, expected += 2 * col_count[i] + 1;
+    EXPECT_EQ(f.rank_one_mult_adds(w.data(), static_cast<int>(w.size())), expected) << "from " << w.front();
+  }
 }
 
 TEST(PathRefactorLdlt, ReportsAZeroPivot) {
