@@ -45,6 +45,9 @@ struct GridState {
   // --- flows ---
   std::vector<double> theta_rad;  // per bus, 0 at each island's reference
   std::vector<double> flow_mw;    // per branch, from end; 0 when not alive or in a dead island
+  // The branches whose flows a solve computes (ascending; null: every branch); the other
+  // entries of flow_mw stay 0 (ScenarioEvaluator::solve_limited_flows_only()).
+  const std::vector<int>* flow_branches = nullptr;
 
   // --- what the latest cascade round changed ---
   // island_prev (IslandFinder::find_after_trips): per island, its number before the round

@@ -18,9 +18,15 @@ void flows_from_angles(const Network& net, GridState& s) {
   const std::uint8_t* alive = s.branch_alive.data();
   const double* theta = s.theta_rad.data();
   double* flow = s.flow_mw.data();
-  for (int e = 0; e < nl; ++e) flow[e] = alive[e] ? k[e] * (theta[from[e]] - theta[to[e]]) : 0.0;
-  for (int e : net.shifted_branches)
-    if (alive[e]) flow[e] = k[e] * (theta[from[e]] - theta[to[e]] - net.br_shift_rad[e]);
+  if (const std::vector<int>* only = s.flow_branches) {
+    // The listed branches alone, each with its phase shift (the same numbers: x - 0.0 is x).
+    const double* shift = net.br_shift_rad.data();
+    for (int e : *only) flow[e] = alive[e] ? k[e] * (theta[from[e]] - theta[to[e]] - shift[e]) : 0.0;
+  } else {
+    for (int e = 0; e < nl; ++e) flow[e] = alive[e] ? k[e] * (theta[from[e]] - theta[to[e]]) : 0.0;
+    for (int e : net.shifted_branches)
+      if (alive[e]) flow[e] = k[e] * (theta[from[e]] - theta[to[e]] - net.br_shift_rad[e]);
+  }
   // ...then dead islands, which carry no flow, through their buses' branches.
   for (int k = 0; k < s.n_islands; ++k) {
     if (s.island_kind[k] == IslandKind::kLive) continue;

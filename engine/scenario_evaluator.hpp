@@ -78,6 +78,12 @@ class ScenarioEvaluator {
   const SampleOutcome& finish(bool backward_done);
   int pending_size() const { return solver_->pending_size(); }
 
+  // From now on, solves compute flows only for the limited branches, when those are
+  // fewer than three quarters of all (state().flow_mw then holds 0 at the others): the
+  // outcome reads no other flow, since a branch without a limit cannot overload. For
+  // Monte Carlo workers; by default every flow is computed.
+  void solve_limited_flows_only();
+
   IslandFinder& finder() { return finder_; }
 
   const GridState& state() const { return state_; }

@@ -102,6 +102,7 @@ SampleWorker::SampleWorker(const Study& study)
       destroyed_(study.targets().size()),
       buses_(study.network().n_bus()) {
   evaluator_.finder().copy_intact_from(study.island_template());
+  evaluator_.solve_limited_flows_only();
 }
 
 const SampleOutcome& SampleWorker::run(std::uint64_t index) {

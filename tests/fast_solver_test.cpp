@@ -135,6 +135,58 @@ void run_case(const std::string& name, int scenarios_per_config, int max_k, int 
   EXPECT_EQ(failures, 0) << name;
 }
 
+// Monte Carlo workers solve only the limited branches' flows when most branches have no
+// limit (ScenarioEvaluator::solve_limited_flows_only()): the same outcomes and trips, bit
+// for bit, the same flows on the limited branches and 0 on the others, on both solver
+// paths. case300 (negative reactances, a phase shifter kept limited) with 60 % of its
+// other branches' limits taken away.
+TEST(FastSolver, LimitedFlowsOnlyGiveTheSameOutcomes) {
+  Network net = load_network(test::data_path("cases/pglib_opf_case300_ieee.m"));
+  std::mt19937_64 rng(41);
+  for (int e = 0; e < net.n_branch(); ++e)
+    if (net.br_shift_rad[e] == 0.0 && rng() % 10 < 6) net.br_rate_a[e] = 0.0;
+  const BaseCase base = make_base_case(net);
+  ASSERT_LT(4 * base.limited_branches.size(), 3 * static_cast<std::size_t>(net.n_branch()));
+  ASSERT_FALSE(net.shifted_branches.empty());
+  for (int e : net.shifted_branches) {
+    ASSERT_TRUE(net.limited(e));
+  }
+  const auto shared = make_fast_flow_shared(net);
+  const std::vector<int> buses = alive_buses(net);
+  std::vector<char> limited(net.n_branch(), 0);
+  for (int e : base.limited_branches) limited[e] = 1;
+  for (const bool fast : {false, true}) {
+    for (const auto& [kind, rule] : {std::pair{ResponseKind::kDc, CascadeRule::kAll},
+                                     std::pair{ResponseKind::kCascade, CascadeRule::kAll},
+                                     std::pair{ResponseKind::kCascade, CascadeRule::kWorst}}) {
+      auto solver = [&] { return fast ? make_fast_flow_solver(net, shared) : make_reference_flow_solver(net); };
+      ScenarioEvaluator all(base, response(kind, rule), solver()), some(base, response(kind, rule), solver());
+      some.solve_limited_flows_only();
+      int cascades = 0;
+      for (int s = 0; s < 300; ++s) {
+        const std::vector<int> d = random_set(buses, 1 + static_cast<int>(rng() % 12), rng);
+        const SampleOutcome a = all.evaluate(d);
+        const SampleOutcome b = some.evaluate(d);
+        const std::string what = std::string(fast ? "fast" : "reference") + " scenario " + std::to_string(s);
+        ASSERT_EQ(a.shed_mw, b.shed_mw) << what;
+        ASSERT_EQ(a.max_loading_first, b.max_loading_first) << what;
+        ASSERT_EQ(a.n_overloaded_first, b.n_overloaded_first) << what;
+        ASSERT_EQ(a.n_tripped, b.n_tripped) << what;
+        ASSERT_EQ(a.cascade_steps, b.cascade_steps) << what;
+        ASSERT_EQ(a.n_islands, b.n_islands) << what;
+        ASSERT_EQ(all.state().branch_tripped, some.state().branch_tripped) << what;
+        for (int e = 0; e < net.n_branch(); ++e) {
+          ASSERT_EQ(some.state().flow_mw[e], limited[e] ? all.state().flow_mw[e] : 0.0) << what << " branch " << e;
+        }
+        cascades += a.cascade_steps > 0;
+      }
+      if (kind == ResponseKind::kCascade) {
+        EXPECT_GT(cascades, 10);
+      }
+    }
+  }
+}
+
 TEST(FastSolver, Case14) { run_case("pglib_opf_case14_ieee", 1500, 12); }
 TEST(FastSolver, Case30) { run_case("pglib_opf_case30_ieee", 1500, 30); }
 TEST(FastSolver, Case118) { run_case("pglib_opf_case118_ieee", 750, 30); }
