@@ -19,6 +19,7 @@ BaseCase make_base_case(const Network& net) {
   make_reference_flow_solver(net)->solve(net, b.state);
   b.shed_mw = b.state.shed_mw;
   b.limit_mw.assign(net.n_branch(), 0.0);
+  b.limited_slot.assign(net.n_branch(), -1);
   for (int e = 0; e < net.n_branch(); ++e) {
     if (!net.br_in_service[e] || !net.limited(e)) continue;
     const double base = std::abs(b.state.flow_mw[e]);
@@ -28,6 +29,7 @@ BaseCase make_base_case(const Network& net) {
     } else {
       b.limit_mw[e] = net.br_rate_a[e];
     }
+    b.limited_slot[e] = static_cast<int>(b.limited_branches.size());
     b.limited_branches.push_back(e);
     b.limited_limit_mw.push_back(b.limit_mw[e]);
   }

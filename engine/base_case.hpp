@@ -15,6 +15,7 @@ struct BaseCase {
   std::vector<double> limit_mw;       // L_e per branch; 0 = unlimited
   std::vector<int> limited_branches;  // in service with L_e > 0, ascending
   std::vector<double> limited_limit_mw;  // L_e of limited_branches[j] at j (contiguous for the overload scan)
+  std::vector<int> limited_slot;      // per branch: its place j in limited_branches, -1 if none
   int n_grandfathered = 0;            // branches whose base flow exceeds rateA
   double shed_mw = 0.0;               // shed of the base state itself (islands with D > C)
 };

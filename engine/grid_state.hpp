@@ -46,8 +46,12 @@ struct GridState {
   std::vector<double> theta_rad;  // per bus, 0 at each island's reference
   std::vector<double> flow_mw;    // per branch, from end; 0 when not alive or in a dead island
   // The branches whose flows a solve computes (ascending; null: every branch); the other
-  // entries of flow_mw stay 0 (ScenarioEvaluator::solve_limited_flows_only()).
+  // entries of flow_mw stay 0 (ScenarioEvaluator::solve_limited_flows_only()). Their flows
+  // are also kept in list order, contiguous, in listed_flow_mw (for the overload scan);
+  // flow_slot gives each branch's place in the list (-1: not listed).
   const std::vector<int>* flow_branches = nullptr;
+  const std::vector<int>* flow_slot = nullptr;
+  std::vector<double> listed_flow_mw;
 
   // --- what the latest cascade round changed ---
   // island_prev (IslandFinder::find_after_trips): per island, its number before the round

@@ -9,8 +9,9 @@
 namespace sre {
 
 void flows_from_angles(const Network& net, GridState& s) {
-  // One pass over every branch with no island lookup (the hot loop of every solve), the
-  // phase shifts after it: base * b * (theta_f - theta_t - shift), with x - 0.0 == x.
+  // One pass over every branch (or the listed ones, GridState::flow_branches) with no
+  // island lookup (the hot loop of every solve), the phase shifts after it:
+  // base * b * (theta_f - theta_t - shift), with x - 0.0 == x.
   const int nl = net.n_branch();
   const int* from = net.br_from.data();
   const int* to = net.br_to.data();
@@ -21,18 +22,28 @@ void flows_from_angles(const Network& net, GridState& s) {
   if (const std::vector<int>* only = s.flow_branches) {
     // The listed branches alone, each with its phase shift (the same numbers: x - 0.0 is x).
     const double* shift = net.br_shift_rad.data();
-    for (int e : *only) flow[e] = alive[e] ? k[e] * (theta[from[e]] - theta[to[e]] - shift[e]) : 0.0;
+    const int* listed = only->data();
+    double* listed_flow = s.listed_flow_mw.data();
+    for (int j = 0, m = static_cast<int>(only->size()); j < m; ++j) {
+      const int e = listed[j];
+      listed_flow[j] = flow[e] = alive[e] ? k[e] * (theta[from[e]] - theta[to[e]] - shift[e]) : 0.0;
+    }
   } else {
     for (int e = 0; e < nl; ++e) flow[e] = alive[e] ? k[e] * (theta[from[e]] - theta[to[e]]) : 0.0;
     for (int e : net.shifted_branches)
       if (alive[e]) flow[e] = k[e] * (theta[from[e]] - theta[to[e]] - net.br_shift_rad[e]);
   }
   // ...then dead islands, which carry no flow, through their buses' branches.
+  const int* slot = s.flow_slot ? s.flow_slot->data() : nullptr;
   for (int k = 0; k < s.n_islands; ++k) {
     if (s.island_kind[k] == IslandKind::kLive) continue;
     for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
       const int i = s.island_buses[p];
-      for (int a = net.adj_offset[i]; a < net.adj_offset[i + 1]; ++a) flow[net.adj_branch[a]] = 0.0;
+      for (int a = net.adj_offset[i]; a < net.adj_offset[i + 1]; ++a) {
+        const int e = net.adj_branch[a];
+        flow[e] = 0.0;
+        if (slot && slot[e] >= 0) s.listed_flow_mw[slot[e]] = 0.0;
+      }
     }
   }
 }

@@ -56,20 +56,24 @@ double scan_overloads(const BaseCase& base, const GridState& s, const std::vecto
       if (flow > threshold[j]) overloaded.push_back(e);
     }
   };
-  if (n != static_cast<int>(s.flow_mw.size())) {
+  // The limited branches' flows in order, contiguous: flow_mw itself when every branch is
+  // limited (the usual case: branch[j] is j), or the solve's copy when it solved only
+  // those (GridState::flow_branches). Blocks of branches get a branch-free SIMD test first;
+  // only a block that holds an overload or a loading that may raise the worst is looked at
+  // branch by branch. (With unlimited branches, the same test over every branch, those
+  // given threshold +infinity, cost more instructions than the pass over the limited ones
+  // on case9241pegase, 58 % unlimited: +2.9 % dc, +1.2 % cascade; measured and dropped.)
+  const double* in_order = n == static_cast<int>(s.flow_mw.size())  ? flow_mw
+                           : s.flow_branches == &base.limited_branches ? s.listed_flow_mw.data()
+                                                                       : nullptr;
+  if (!in_order) {
     look_at(0, n);
     return worst;
   }
-  // Every branch limited (the usual case): branch[j] is j. Blocks of branches get a
-  // branch-free SIMD test first; only a block that holds an overload or a loading that
-  // may raise the worst is looked at branch by branch. (With unlimited branches, the
-  // same test over every branch, those given threshold +infinity, cost more instructions
-  // than the pass above over the limited ones on case9241pegase, 58 % unlimited: +2.9 %
-  // dc, +1.2 % cascade; measured and dropped.)
   constexpr int kBlock = 32;
   for (int j0 = 0; j0 < n; j0 += kBlock) {
     const int j1 = std::min(n, j0 + kBlock);
-    if (kernels::any_exceeds<with_worst>(flow_mw, threshold, limit, gate, j0, j1)) look_at(j0, j1);
+    if (kernels::any_exceeds<with_worst>(in_order, threshold, limit, gate, j0, j1)) look_at(j0, j1);
   }
   return worst;
 }
@@ -170,8 +174,11 @@ ScenarioEvaluator::ScenarioEvaluator(const BaseCase& base, const ResponseOptions
 void ScenarioEvaluator::solve_limited_flows_only() {
   // Worth it when limited branches are a small share (case9241pegase: 39 % of its
   // branches); with most branches limited, the pass over every branch in order is cheaper.
-  if (4 * base_.limited_branches.size() <= 3 * static_cast<std::size_t>(base_.net->n_branch()))
+  if (4 * base_.limited_branches.size() <= 3 * static_cast<std::size_t>(base_.net->n_branch())) {
     state_.flow_branches = &base_.limited_branches;
+    state_.flow_slot = &base_.limited_slot;
+    state_.listed_flow_mw.assign(base_.limited_branches.size(), 0.0);
+  }
 }
 
 const SampleOutcome& ScenarioEvaluator::evaluate(std::span<const int> destroyed_buses) {

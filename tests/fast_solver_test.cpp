@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -177,6 +179,12 @@ TEST(FastSolver, LimitedFlowsOnlyGiveTheSameOutcomes) {
         ASSERT_EQ(all.state().branch_tripped, some.state().branch_tripped) << what;
         for (int e = 0; e < net.n_branch(); ++e) {
           ASSERT_EQ(some.state().flow_mw[e], limited[e] ? all.state().flow_mw[e] : 0.0) << what << " branch " << e;
+        }
+        // The overload scan's contiguous copy, bit for bit (signed zeros included).
+        for (std::size_t j = 0; j < base.limited_branches.size(); ++j) {
+          ASSERT_EQ(std::bit_cast<std::uint64_t>(some.state().listed_flow_mw[j]),
+                    std::bit_cast<std::uint64_t>(some.state().flow_mw[base.limited_branches[j]]))
+              << what << " limited branch " << j;
         }
         cascades += a.cascade_steps > 0;
       }
