@@ -20,6 +20,7 @@
 // groundings only. Only if a refactorisation fails (a zero pivot) does the scenario go
 // to the reference path (per-island analysis and factorisation).
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "engine/flow_solver.hpp"
@@ -280,7 +281,7 @@ class FastFlowSolver final : public FlowSolver {
     sparse_idx_.reserve(sh_->n_var);
     sparse_val_.reserve(sh_->n_var);
     listed_.reserve(sh_->n_var);
-    pos_listed_.assign(sh_->n_var, 0);
+    pos_listed_.assign((sh_->n_var + 63) / 64, 0);
   }
 
   void solve(const Network& net, GridState& s) override {
@@ -442,17 +443,27 @@ class FastFlowSolver final : public FlowSolver {
     pending_ = false;
     mark_grounded_islands(s);
     const FastFlowShared& sh = *sh_;
+    // The touched islands' positions as bits (listed ascending below), and their
+    // right-hand side entries in the same pass.
+    std::uint64_t* bits = pos_listed_.data();
+    const double inv_base = 1.0 / net.base_mva;
     for (int k = 0; k < s.n_islands; ++k) {
       if (!s.island_touched[k]) continue;
+      const bool live = s.island_kind[k] == IslandKind::kLive;
       for (int q = s.island_offset[k]; q < s.island_offset[k + 1]; ++q) {
-        const int p = sh.pos_of_bus[s.island_buses[q]];
-        if (p >= 0) pos_listed_[p] = 1;
+        const int i = s.island_buses[q];
+        const int p = sh.pos_of_bus[i];
+        if (p < 0) continue;
+        bits[p >> 6] |= std::uint64_t{1} << (p & 63);
+        x_[p] = live ? s.injection_mw[i] * inv_base : 0.0;
       }
     }
     listed_.clear();
-    for (int p = 0; p < sh.n_var; ++p)
-      if (pos_listed_[p]) listed_.push_back(p), pos_listed_[p] = 0;
-    build_rhs(net, s, true);
+    for (int w = 0, nw = static_cast<int>(pos_listed_.size()); w < nw; ++w) {
+      for (std::uint64_t b = bits[w]; b != 0; b &= b - 1) listed_.push_back(64 * w + std::countr_zero(b));
+      bits[w] = 0;
+    }
+    add_shifters_rhs(net, s, true);
     // The untouched islands' rows of the factor stand too: their blocks did not change.
     if (!refactor(net, s, listed_.data(), static_cast<int>(listed_.size()))) {
       fallback_->solve(net, s);
@@ -651,29 +662,22 @@ class FastFlowSolver final : public FlowSolver {
   }
 
   // Right-hand side in factor order: injections and phase-shifter terms of live islands.
-  // touched_only: at the touched islands' positions only (GridState::island_touched), the
-  // rest of x_ left as it is.
-  void build_rhs(const Network& net, const GridState& s, bool touched_only = false) {
+  void build_rhs(const Network& net, const GridState& s) {
     const FastFlowShared& sh = *sh_;
     const double inv_base = 1.0 / net.base_mva;
-    if (!touched_only) {
-      // Balancing leaves 0 MW at destroyed buses and in dead islands: one gather in
-      // factor order.
-      const int* bus = sh.bus_of_pos.data();
-      const double* inj = s.injection_mw.data();
-      double* x = x_.data();
-      for (int p = 0; p < sh.n_var; ++p) x[p] = inj[bus[p]] * inv_base;
-    } else {
-      for (int k = 0; k < s.n_islands; ++k) {
-        if (!s.island_touched[k]) continue;
-        const bool live = s.island_kind[k] == IslandKind::kLive;
-        for (int q = s.island_offset[k]; q < s.island_offset[k + 1]; ++q) {
-          const int i = s.island_buses[q];
-          const int p = sh.pos_of_bus[i];
-          if (p >= 0) x_[p] = live ? s.injection_mw[i] * inv_base : 0.0;
-        }
-      }
-    }
+    // Balancing leaves 0 MW at destroyed buses and in dead islands: one gather in factor
+    // order.
+    const int* bus = sh.bus_of_pos.data();
+    const double* inj = s.injection_mw.data();
+    double* x = x_.data();
+    for (int p = 0; p < sh.n_var; ++p) x[p] = inj[bus[p]] * inv_base;
+    add_shifters_rhs(net, s, false);
+  }
+
+  // The phase shifters' terms of the right-hand side (live islands; touched_only: the
+  // touched ones).
+  void add_shifters_rhs(const Network& net, const GridState& s, bool touched_only) {
+    const FastFlowShared& sh = *sh_;
     for (int e : sh.shifters) {
       if (!s.branch_alive[e]) continue;
       const int f = net.br_from[e];
@@ -755,7 +759,7 @@ class FastFlowSolver final : public FlowSolver {
   bool pf_in_sample_ = false;
   bool x_from_refactor_ = false;  // x_ is the latest solve's, on pf_, all positions
   std::vector<int> listed_;       // solve_touched_by_refactor(): the positions solved
-  std::vector<std::uint8_t> pos_listed_;
+  std::vector<std::uint64_t> pos_listed_;  // solve_touched_by_refactor(): positions, one bit each
   std::vector<int> pf_removed_, pf_destroyed_, pf_grounded_list_, want_list_;
   std::vector<std::uint8_t> pf_grounded_, want_;
 };
