@@ -28,8 +28,8 @@
 // The fast solver's default rank threshold (engine/fast_flow_solver.cpp) is the crossover of these.
 //   BM_Kernels_PathRefactor/<case>/c      PathRefactorLdlt::refactor() of c random changed columns (c = 0:
 //                                         every column, a full numeric factorisation); counters rows
-//                                         (recomputed per call) and of_full (their multiply-adds by the
-//                                         pattern over a full factorisation's)
+//                                         (recomputed per call), of_full (their multiply-adds by the
+//                                         pattern over a full factorisation's) and full_adds (those)
 //   BM_Kernels_PathRefactorBranches/<case>/m  the same for the end columns of m random in-service
 //                                         branches; counters of_full and rank1_of_full (m rank-one
 //                                         modifications instead, by the pattern)
@@ -406,6 +406,7 @@ void BM_PathRefactor(benchmark::State& st, KCase c) {
   // Multiply-adds of the rows recomputed, as a share of a whole factorisation's.
   st.counters["of_full"] = static_cast<double>(f.mult_adds_recomputed() - adds0) / calls /
                            static_cast<double>(f.full_factor_mult_adds());
+  st.counters["full_adds"] = static_cast<double>(f.full_factor_mult_adds());
   st.counters["n"] = n;
 }
 
