@@ -32,7 +32,11 @@
 //                                         pattern over a full factorisation's) and full_adds (those)
 //   BM_Kernels_PathRefactorBranches/<case>/m  the same for the end columns of m random in-service
 //                                         branches; counters of_full and rank1_of_full (m rank-one
-//                                         modifications instead, by the pattern)
+//                                         modifications instead, by the pattern), adds (per call) and
+//                                         full_adds
+//   BM_Kernels_PathRefactorBranchesMetis/<case>/m  the same branches with the matrix in METIS's
+//                                         nested-dissection order instead of the solver's AMD order
+//                                         (built when METIS is found)
 //   BM_Kernels_RefactorSolve/<case>/c     a cascade round's factor update and solve: c random changed columns
 //                                         and c right-hand side entries, then refactor(), forward(), scale_d()
 //                                         and backward()
@@ -54,6 +58,12 @@
 #include "engine/scenario_evaluator.hpp"
 #include "kernels/base_factor.hpp"
 #include "kernels/path_refactor_ldlt.hpp"
+
+#if SRE_BENCH_HAVE_METIS
+#include <iostream>  // Eigen's METIS support reports errors on std::cerr without including it
+
+#include <Eigen/MetisSupport>
+#endif
 
 namespace {
 
@@ -414,25 +424,64 @@ void BM_PathRefactor(benchmark::State& st, KCase c) {
 // refactorisation of their ends' columns (timed, values as they are), against m rank-one
 // modifications (one per branch, w nonzero at its two ends), both counted by the pattern
 // as shares of a whole factorisation's multiply-adds (counters of_full and rank1_of_full).
-void BM_PathRefactorBranches(benchmark::State& st, KCase c) {
+// The intact matrix's upper triangle in the solver's (AMD) order, and the position there
+// of each AMD position: the identity.
+struct OrderedUpper {
+  sre::kernels::SparseMatrix upper;
+  std::vector<int> pos;
+};
+
+OrderedUpper amd_order(const KPrepared& p) {
+  OrderedUpper o{sre::fast_flow_upper(*p.shared), {}};
+  o.pos.resize(o.upper.cols());
+  for (int i = 0; i < static_cast<int>(o.pos.size()); ++i) o.pos[i] = i;
+  return o;
+}
+
+#if SRE_BENCH_HAVE_METIS
+// The same matrix reordered by METIS's nested dissection (METIS_NodeND through Eigen).
+OrderedUpper metis_order(const KPrepared& p) {
+  const sre::kernels::SparseMatrix& amd = sre::fast_flow_upper(*p.shared);
+  sre::kernels::SparseMatrix full = amd.selfadjointView<Eigen::Upper>();
+  Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> inverse;
+  Eigen::MetisOrdering<int>()(full, inverse);
+  const Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> perm = inverse.inverse();
+  OrderedUpper o;
+  o.pos.assign(perm.indices().data(), perm.indices().data() + perm.size());
+  std::vector<sre::kernels::Triplet> moved;
+  for (int k = 0; k < amd.outerSize(); ++k)
+    for (int q = amd.outerIndexPtr()[k]; q < amd.outerIndexPtr()[k + 1]; ++q) {
+      const int a = o.pos[amd.innerIndexPtr()[q]], b = o.pos[k];
+      moved.emplace_back(std::min(a, b), std::max(a, b), amd.valuePtr()[q]);
+    }
+  o.upper.resize(amd.rows(), amd.cols());
+  o.upper.setFromTriplets(moved.begin(), moved.end());
+  o.upper.makeCompressed();
+  return o;
+}
+#endif
+
+void BM_PathRefactorBranches(benchmark::State& st, KCase c, OrderedUpper (*order)(const KPrepared&)) {
   const KPrepared& p = kprepared(c);
-  const auto& upper = sre::fast_flow_upper(*p.shared);
+  const auto& amd = sre::fast_flow_upper(*p.shared);
+  const OrderedUpper ordered = order(p);
   sre::kernels::PathRefactorLdlt f;
-  f.analyze(upper);
+  f.analyze(ordered.upper);
   const int m = static_cast<int>(st.range(0));
   // The matrix's off-diagonal entries (factor positions i < k) are the branches between
-  // variable buses, parallel ones merged.
+  // variable buses, parallel ones merged; drawn in the AMD order, so that every order
+  // gets the same branches.
   std::vector<std::pair<int, int>> branch_ends;
-  for (int k = 0; k < upper.outerSize(); ++k)
-    for (int q = upper.outerIndexPtr()[k]; q < upper.outerIndexPtr()[k + 1]; ++q)
-      if (upper.innerIndexPtr()[q] < k) branch_ends.push_back({upper.innerIndexPtr()[q], k});
+  for (int k = 0; k < amd.outerSize(); ++k)
+    for (int q = amd.outerIndexPtr()[k]; q < amd.outerIndexPtr()[k + 1]; ++q)
+      if (amd.innerIndexPtr()[q] < k) branch_ends.push_back({amd.innerIndexPtr()[q], k});
   std::mt19937_64 rng(5);
   std::vector<std::vector<int>> ends(16);  // per set, each branch's two end positions
   for (auto& set : ends)
     for (int t = 0; t < m; ++t) {
       const auto [i, k] = branch_ends[rng() % branch_ends.size()];
-      set.push_back(i);
-      set.push_back(k);
+      set.push_back(ordered.pos[i]);
+      set.push_back(ordered.pos[k]);
     }
   double rank_one = 0.0;
   for (const auto& set : ends)
@@ -445,7 +494,10 @@ void BM_PathRefactorBranches(benchmark::State& st, KCase c) {
     q = (q + 1) % ends.size();
   }
   const double full = static_cast<double>(f.full_factor_mult_adds());
-  st.counters["of_full"] = static_cast<double>(f.mult_adds_recomputed() - adds0) / static_cast<double>(st.iterations()) / full;
+  const double adds = static_cast<double>(f.mult_adds_recomputed() - adds0) / static_cast<double>(st.iterations());
+  st.counters["adds"] = adds;
+  st.counters["full_adds"] = full;
+  st.counters["of_full"] = adds / full;
   st.counters["rank1_of_full"] = rank_one / static_cast<double>(ends.size()) / full;
 }
 
@@ -505,9 +557,15 @@ void BM_RefactorSolve(benchmark::State& st, KCase c, bool fused) {
     benchmark::RegisterBenchmark(("BM_Kernels_PathRefactor/" + n).c_str(), BM_PathRefactor, c)
         ->Unit(benchmark::kMicrosecond)
         ->Arg(1)->Arg(4)->Arg(16)->Arg(64)->Arg(256)->Arg(0);
-    benchmark::RegisterBenchmark(("BM_Kernels_PathRefactorBranches/" + n).c_str(), BM_PathRefactorBranches, c)
+    benchmark::RegisterBenchmark(("BM_Kernels_PathRefactorBranches/" + n).c_str(), BM_PathRefactorBranches, c, amd_order)
         ->Unit(benchmark::kMicrosecond)
         ->Arg(1)->Arg(4)->Arg(20)->Arg(50);
+#if SRE_BENCH_HAVE_METIS
+    benchmark::RegisterBenchmark(("BM_Kernels_PathRefactorBranchesMetis/" + n).c_str(), BM_PathRefactorBranches, c,
+                                 metis_order)
+        ->Unit(benchmark::kMicrosecond)
+        ->Arg(1)->Arg(4)->Arg(20)->Arg(50);
+#endif
     benchmark::RegisterBenchmark(("BM_Kernels_RefactorSolve/" + n).c_str(), BM_RefactorSolve, c, false)
         ->Unit(benchmark::kMicrosecond)
         ->Arg(4)->Arg(16)->Arg(64);
