@@ -420,17 +420,14 @@ void BM_PathRefactor(benchmark::State& st, KCase c) {
   st.counters["n"] = n;
 }
 
-// A cascade round's factor update for m random branches removed: the path
-// refactorisation of their ends' columns (timed, values as they are), against m rank-one
-// modifications (one per branch, w nonzero at its two ends), both counted by the pattern
-// as shares of a whole factorisation's multiply-adds (counters of_full and rank1_of_full).
-// The intact matrix's upper triangle in the solver's (AMD) order, and the position there
-// of each AMD position: the identity.
+// The intact matrix's upper triangle in some order, and the position there of each
+// position of the solver's (AMD) order.
 struct OrderedUpper {
   sre::kernels::SparseMatrix upper;
   std::vector<int> pos;
 };
 
+// The solver's order itself.
 OrderedUpper amd_order(const KPrepared& p) {
   OrderedUpper o{sre::fast_flow_upper(*p.shared), {}};
   o.pos.resize(o.upper.cols());
@@ -461,6 +458,11 @@ OrderedUpper metis_order(const KPrepared& p) {
 }
 #endif
 
+// A cascade round's factor update for m random branches removed: the path
+// refactorisation of their ends' columns (timed, values as they are), against m rank-one
+// modifications (one per branch, w nonzero at its two ends), both counted by the pattern
+// as shares of a whole factorisation's multiply-adds (counters of_full and rank1_of_full),
+// with the matrix in the given order.
 void BM_PathRefactorBranches(benchmark::State& st, KCase c, OrderedUpper (*order)(const KPrepared&)) {
   const KPrepared& p = kprepared(c);
   const auto& amd = sre::fast_flow_upper(*p.shared);
