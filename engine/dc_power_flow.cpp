@@ -23,6 +23,7 @@ void set_file_injections(const Network& net, GridState& s) {
     s.injection_mw[i] = net.bus_in_service[i] ? -(net.bus_pd[i] + net.bus_gs[i]) : 0.0;
   for (int g = 0; g < net.n_gen(); ++g)
     if (net.gen_in_service[g]) s.injection_mw[net.gen_bus[g]] += net.gen_pg[g];
+  s.injection_by_rule = false;
   for (int k = 0; k < s.n_islands; ++k) {
     s.island_kind[k] = IslandKind::kLive;
     s.island_shed[k] = 0.0;

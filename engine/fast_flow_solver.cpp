@@ -297,14 +297,14 @@ class FastFlowSolver final : public FlowSolver {
     if (solve_touched_by_refactor(net, s)) return;
     pending_ = false;
     x_from_refactor_ = false;
-    if (!solve_fast(net, s, round_max_rank_)) fallback_->solve(net, s);
+    if (!solve_fast(net, s, round_max_rank_)) solve_by_fallback(net, s);
     end_solve(net, s, false);
   }
 
   double* begin_solve(const Network& net, GridState& s) override {
     pending_ = false;
     x_from_refactor_ = false;
-    if (!solve_fast(net, s, max_rank_)) fallback_->solve(net, s);
+    if (!solve_fast(net, s, max_rank_)) solve_by_fallback(net, s);
     return pending_ ? x_.data() : nullptr;
   }
 
@@ -318,7 +318,36 @@ class FastFlowSolver final : public FlowSolver {
   int pending_size() const override { return sh_->n_var; }
 
   // The per-thread factor is updated round by round within one sample only.
-  void new_sample() override { pf_in_sample_ = false, x_from_refactor_ = false; }
+  void new_sample() override { pf_in_sample_ = false, x_from_refactor_ = false, last_ = Path::kNone; }
+
+  // On the matrix the latest solve used: the Woodbury update's active columns or the
+  // refactorised per-thread factor; after a fallback solve, the default (a solve each).
+  void solve_more(const Network& net, const GridState& s, double* const* rhs, int count) override {
+    if (last_ == Path::kNone || last_ == Path::kFallback) {
+      FlowSolver::solve_more(net, s, rhs, count);
+      return;
+    }
+    const FastFlowShared& sh = *sh_;
+    const double inv_base = 1.0 / net.base_mva;
+    const int* bus = sh.bus_of_pos.data();
+    double* x = x_.data();
+    for (int v = 0; v < count; ++v) {
+      double* r = rhs[v];
+      for (int p = 0; p < sh.n_var; ++p) x[p] = r[bus[p]] * inv_base;
+      if (last_ == Path::kWoodbury) {
+        sh.factor.forward(x);
+        wb_.apply(x);
+        sh.factor.scale_d(x);
+        sh.factor.backward(x);
+      } else {
+        pf_.solve(x);
+      }
+      for (int i : sh.fixed_buses) r[i] = 0.0;
+      for (int p = 0; p < sh.n_var; ++p) r[bus[p]] = x[p];
+    }
+    // x_ no longer holds the latest solve's solution: the next round solves in full.
+    x_from_refactor_ = false;
+  }
 
 
  private:
@@ -408,6 +437,7 @@ class FastFlowSolver final : public FlowSolver {
       wb_.apply(x_.data());
       f.scale_d(x_.data());
       pending_ = true;  // the backward solve and finish() come in end_solve()
+      last_ = Path::kWoodbury;
       return true;
     }
     return solve_by_refactor(net, s);
@@ -427,7 +457,13 @@ class FastFlowSolver final : public FlowSolver {
     pf_.backward(x_.data());
     finish(net, s);
     x_from_refactor_ = true;
+    last_ = Path::kRefactor;
     return true;
+  }
+
+  void solve_by_fallback(const Network& net, GridState& s) {
+    fallback_->solve(net, s);
+    last_ = Path::kFallback;
   }
 
   // A cascade round whose previous round was solved on the refactorised factor: x_ holds
@@ -466,12 +502,13 @@ class FastFlowSolver final : public FlowSolver {
     add_shifters_rhs(net, s, true);
     // The untouched islands' rows of the factor stand too: their blocks did not change.
     if (!refactor(net, s, listed_.data(), static_cast<int>(listed_.size()))) {
-      fallback_->solve(net, s);
+      solve_by_fallback(net, s);
       return true;
     }
     pf_.backward_listed(x_.data(), listed_.data(), static_cast<int>(listed_.size()));
     finish(net, s, true);
     x_from_refactor_ = true;
+    last_ = Path::kRefactor;
     return true;
   }
 
@@ -583,7 +620,7 @@ class FastFlowSolver final : public FlowSolver {
   // when that would not pay (several intact islands, many corrections).
   bool forward_rhs_by_superposition(const Network& net, const GridState& s) {
     const FastFlowShared& sh = *sh_;
-    if (sh.base_refs.size() != 1 || s.n_islands == 0) return false;
+    if (sh.base_refs.size() != 1 || s.n_islands == 0 || !s.injection_by_rule) return false;
     int m = 0;
     for (int k = 1; k < s.n_islands; ++k)
       if (s.island_offset[k + 1] - s.island_offset[k] > s.island_offset[m + 1] - s.island_offset[m]) m = k;
@@ -753,6 +790,10 @@ class FastFlowSolver final : public FlowSolver {
   std::vector<double> corr_val_, sparse_work_, sparse_val_;
   std::vector<unsigned char> sparse_mark_;
   bool pending_ = false;  // begin_solve() left x_ awaiting the backward solve
+  // The matrix of the latest solve, for solve_more(): Woodbury's active columns, the
+  // per-thread refactorised factor, or neither (the fallback solved per island).
+  enum class Path { kNone, kWoodbury, kRefactor, kFallback };
+  Path last_ = Path::kNone;
   // The refactor path's factor: the intact matrix, updated column by column to the latest
   // state of this sample (refactor()): its removed branches, destroyed buses and groundings.
   kernels::PathRefactorLdlt pf_;

@@ -45,6 +45,19 @@ class FlowSolver {
   // A new sample starts: forget anything that only holds within one sample's rounds, so
   // that a sample's numbers never depend on the samples solved before it.
   virtual void new_sample() {}
+  // Angles for further right-hand sides on the matrix of the latest solve of `state`
+  // (solve(), end_solve() or solve_touched(), the state's topology unchanged since): each
+  // of the `count` vectors holds per-bus injections in MW, balanced within each island and
+  // 0 at buses not alive and in dead islands, and leaves holding per-bus angles in radians,
+  // each island's up to a constant of its own. The re-dispatch LP's sensitivities
+  // (engine/redispatch.cpp). Default: solve() on a copy of the state, once per vector.
+  virtual void solve_more(const Network& net, const GridState& state, double* const* rhs, int count);
+
+ private:
+  // solve_more()'s copy of the state and the angles of the phase shifters alone
+  // (default implementation).
+  GridState scratch_;
+  std::vector<double> shifter_theta_;
 };
 
 // The simple path: per island, assemble and factorise the reduced susceptance matrix.

@@ -23,6 +23,8 @@ void GridState::resize(const Network& net) {
   island_shed.resize(nb);
   island_served_ratio.resize(nb);
   island_kind.resize(nb);
+  island_redispatched.resize(nb);
+  bus_served_ratio.resize(nb);
   injection_mw.resize(nb);
   theta_rad.resize(nb);
   flow_mw.resize(nl);
@@ -42,6 +44,7 @@ void GridState::reset_to_intact(const Network& net) {
   destroyed_buses.clear();
   n_islands = 0;
   touched_buses = -1;
+  any_redispatched = false;
 }
 
 void GridState::destroy_bus(const Network& net, int i) {

@@ -39,8 +39,17 @@ struct GridState {
   std::vector<double> island_served_ratio; // fraction of each positive demand served
   std::vector<IslandKind> island_kind;
   std::vector<double> injection_mw;        // per bus: supply out - demand served (MW)
+  // injection_mw is section 5's balancing of every island (IslandBalancer), which the fast
+  // solver may rebuild by superposition; false once the re-dispatch LP has written its own.
+  bool injection_by_rule = false;
   double destroyed_demand = 0.0;           // positive demand on buses that are not alive
   double shed_mw = 0.0;                    // destroyed_demand + sum island_shed
+  // Islands re-dispatched by the LP (responses opf and operator), whose buses' served
+  // fractions are their own (bus_served_ratio) rather than the island's ratio. Valid when
+  // any_redispatched; reset_to_intact() clears that.
+  bool any_redispatched = false;
+  std::vector<std::uint8_t> island_redispatched;
+  std::vector<double> bus_served_ratio;  // per bus of a re-dispatched island: served / positive demand
 
   // --- flows ---
   std::vector<double> theta_rad;  // per bus, 0 at each island's reference

@@ -19,6 +19,7 @@ void IslandBalancer::balance(const Network& net, GridState& s) {
   double shed = destroyed;
   for (int k = 0; k < s.n_islands; ++k) shed += balance_island(net, s, k);
   s.shed_mw = shed;
+  s.injection_by_rule = true;
 }
 
 double IslandBalancer::balance_island(const Network& net, GridState& s, int k) {
@@ -108,6 +109,7 @@ void IslandBalancer::rebalance(const Network& net, GridState& s) {
   double shed = s.destroyed_demand;
   for (int k = 0; k < n; ++k) shed += s.island_prev[k] >= 0 ? s.island_shed[k] : balance_island(net, s, k);
   s.shed_mw = shed;
+  s.injection_by_rule = true;
 }
 
 }  // namespace sre

@@ -3,6 +3,8 @@
 // slow; every faster solver is tested against it.
 #include <Eigen/Dense>
 
+#include <algorithm>
+
 #include "engine/flow_solver.hpp"
 #include "kernels/sparse_ldlt.hpp"
 
@@ -45,6 +47,23 @@ void flows_from_angles(const Network& net, GridState& s) {
         if (slot && slot[e] >= 0) s.listed_flow_mw[slot[e]] = 0.0;
       }
     }
+  }
+}
+
+void FlowSolver::solve_more(const Network& net, const GridState& state, double* const* rhs, int count) {
+  scratch_ = state;  // capacity kept: no allocation after the first call
+  scratch_.flow_branches = nullptr;
+  scratch_.flow_slot = nullptr;
+  scratch_.injection_by_rule = false;
+  // solve() adds the phase shifters' terms to the right-hand side; by linearity, the
+  // angles of rhs alone are those of rhs and the shifters less those of the shifters.
+  std::fill(scratch_.injection_mw.begin(), scratch_.injection_mw.end(), 0.0);
+  solve(net, scratch_);
+  shifter_theta_ = scratch_.theta_rad;
+  for (int v = 0; v < count; ++v) {
+    std::copy(rhs[v], rhs[v] + net.n_bus(), scratch_.injection_mw.begin());
+    solve(net, scratch_);
+    for (int i = 0; i < net.n_bus(); ++i) rhs[v][i] = scratch_.theta_rad[i] - shifter_theta_[i];
   }
 }
 

@@ -9,7 +9,8 @@ ResponseKind parse_response(const std::string& name) {
   if (name == "dc") return ResponseKind::kDc;
   if (name == "cascade") return ResponseKind::kCascade;
   if (name == "opf") return ResponseKind::kOpf;
-  throw InputError("--response '" + name + "': allowed values are topology, dc, cascade, opf");
+  if (name == "operator") return ResponseKind::kOperator;
+  throw InputError("--response '" + name + "': allowed values are topology, dc, cascade, opf, operator");
 }
 
 CascadeRule parse_cascade_rule(const std::string& name) {
@@ -24,6 +25,7 @@ std::string to_string(ResponseKind k) {
     case ResponseKind::kDc: return "dc";
     case ResponseKind::kCascade: return "cascade";
     case ResponseKind::kOpf: return "opf";
+    case ResponseKind::kOperator: return "operator";
   }
   return "?";
 }

@@ -5,14 +5,20 @@
 
 namespace sre {
 
-enum class ResponseKind { kTopology, kDc, kCascade, kOpf };
+// kOpf: the least-shed re-dispatch LP on the state the strike leaves. kOperator (the
+// default, model 1.4): protection rounds as kCascade, then that LP on what is left.
+enum class ResponseKind { kTopology, kDc, kCascade, kOpf, kOperator };
 enum class CascadeRule { kAll, kWorst };
 
 struct ResponseOptions {
-  ResponseKind kind = ResponseKind::kCascade;
+  ResponseKind kind = ResponseKind::kOperator;
   CascadeRule rule = CascadeRule::kAll;
-  double tol = 0.0;
+  double tol = 0.5;  // protection trips above L (1 + tol): 150 % of the rating (model 1.4)
   int max_steps = 100;
+  // The re-dispatch LP (opf, operator) as the whole network's B-theta LP built from
+  // scratch (the simple reference path, --solver reference) instead of the reduced LP
+  // over the islands that need it (engine/redispatch.hpp). The same shed either way.
+  bool full_lp = false;
 };
 
 ResponseKind parse_response(const std::string& name);  // throws InputError
@@ -34,7 +40,8 @@ struct SampleOutcome {
   int cascade_steps = 0;
   bool cap_hit = false;
   double max_loading_first = std::numeric_limits<double>::quiet_NaN();
-  // Response opf: sum over surviving supplies of |output - base output| (MW), per bus. 0 otherwise.
+  // Responses opf and operator: sum over surviving supplies of |output - base output| (MW),
+  // per bus. 0 otherwise.
   double redispatch_mw = 0.0;
 };
 

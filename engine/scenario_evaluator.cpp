@@ -146,15 +146,18 @@ class CascadeStage final : public ResponseStage {
 
 }  // namespace
 
-// engine/opf_response.cpp: minimum load shed by re-dispatch (LP per sample).
-std::unique_ptr<ResponseStage> make_opf_response_stage();
+// engine/redispatch.cpp: the first solve (opf) or protection (operator), then the
+// least-shed re-dispatch LP where a branch is above its normal limit.
+std::unique_ptr<ResponseStage> make_redispatch_stage(std::unique_ptr<ResponseStage> protection,
+                                                     const ResponseOptions& options);
 
 std::unique_ptr<ResponseStage> make_response_stage(const ResponseOptions& options) {
   switch (options.kind) {
     case ResponseKind::kTopology: return std::make_unique<TopologyStage>();
     case ResponseKind::kDc: return std::make_unique<DcStage>();
     case ResponseKind::kCascade: return std::make_unique<CascadeStage>();
-    case ResponseKind::kOpf: return make_opf_response_stage();
+    case ResponseKind::kOpf: return make_redispatch_stage(std::make_unique<DcStage>(), options);
+    case ResponseKind::kOperator: return make_redispatch_stage(std::make_unique<CascadeStage>(), options);
   }
   return nullptr;
 }

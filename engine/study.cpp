@@ -30,6 +30,7 @@ Study::Study(const StudyOptions& o) : options_(o) {
   response_.max_steps = o.max_steps;
   if (o.solver != "reference" && o.solver != "fast")
     throw InputError("--solver '" + o.solver + "': allowed values are fast, reference");
+  response_.full_lp = o.solver == "reference";
   if (o.case_path.empty()) throw InputError("--case is required: a MATPOWER case file (.m)");
 
   const Dispatch dispatch = parse_dispatch(o.dispatch);

@@ -31,9 +31,9 @@ struct StudyOptions {
   std::string probabilities;  // FILE.csv:COLUMN
   std::string targets = "bus";
   std::string defence;  // FILE.csv with columns target,intercept
-  std::string response = "cascade";
+  std::string response = "operator";
   std::string rule = "all";
-  double tol = 0.0;
+  double tol = 0.5;
   int max_steps = 100;
   std::string solver = "fast";  // fast | reference
   std::string dispatch = "dcopf";  // base dispatch: dcopf (falls back to case without gencost) | case

@@ -89,6 +89,15 @@ void Tally::add(std::uint64_t index, const SampleOutcome& o, const SampleDetail&
     if (dpos[i] > 0.0) bus_unserved_sum[i] += full;
   const GridState& s = *d.state;
   for (int k = 0; k < s.n_islands; ++k) {
+    if (s.any_redispatched && s.island_redispatched[k]) {
+      // The LP chose where to shed: each bus's own fraction.
+      for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
+        const int i = s.island_buses[p];
+        if (dpos[i] > 0.0 && s.bus_served_ratio[i] < 1.0)
+          bus_unserved_sum[i] += static_cast<std::int64_t>(std::llround((1.0 - s.bus_served_ratio[i]) * kFractionScale));
+      }
+      continue;
+    }
     if (s.island_served_ratio[k] >= 1.0) continue;
     const auto u = static_cast<std::int64_t>(std::llround((1.0 - s.island_served_ratio[k]) * kFractionScale));
     for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {

@@ -1,19 +1,16 @@
-// Response `opf`: after the strike's outages and islanding, every island that the
-// proportional rule leaves short of supply or with an overloaded branch is
-// re-dispatched by an LP that minimises load shed (docs/model.md section 10).
-//
-// One LP over the whole network (islands separate by themselves), kept per
-// evaluator and solved once for the intact network; each sample copies it (so
-// the optimal basis of the intact network is the warm start and nothing of one
-// sample leaks into the next: results are a pure function of the sample) and
-// changes bounds only:
+// The re-dispatch LP in its full form (engine/redispatch.hpp), the reference path
+// (--solver reference): one LP over the whole network (islands separate by themselves),
+// kept per evaluator and solved once for the intact network; each sample copies it (so
+// the optimal basis of the intact network is the warm start and nothing of one sample
+// leaks into the next: results are a pure function of the sample) and changes bounds only:
 //   columns  theta_i (free; 0 at each island's reference), f_e (flow, |f_e| <= L_e),
 //            up_i in [0, C_i - S0_i], dn_i in [0, S0_i] (supply = S0_i + up_i - dn_i),
 //            l_i in [0, max(d_i, 0)] (served demand);
 //   rows     bus balance  sum_out f - sum_in f - up_i + dn_i + l_i = S0_i,
 //            flow         f_e - K_e (theta_f - theta_t) = -K_e phi_e (K_e = baseMVA b_e);
 //   objective  lexicographic: first minimise shed (maximise sum l), then, with sum l held
-//              at that optimum, minimise the redispatch sum_i (up_i + dn_i).
+//              at that optimum, minimise the redispatch sum_i (up_i + dn_i) under the tie
+//              rule's perturbation (redispatch.hpp).
 // Supplies are aggregated per bus (model section 5): the generators at one bus are
 // interchangeable here because Pmin is taken as 0 and costs play no part.
 #include <ClpSimplex.hpp>
@@ -22,7 +19,7 @@
 #include <cmath>
 #include <memory>
 
-#include "engine/scenario_evaluator.hpp"
+#include "engine/redispatch.hpp"
 
 namespace sre {
 namespace {
@@ -33,38 +30,24 @@ const double kInf = COIN_DBL_MAX;
 // (100 rad is 5730 deg).
 constexpr double kThetaBox = 100.0;
 constexpr double kFlowBox = 1e7;
-class OpfStage final : public ResponseStage {
- public:
-  void respond(EvalContext& ctx, SampleOutcome& out) override {
-    const BaseCase& base = ctx.base;
-    const Network& net = *base.net;
-    GridState& s = ctx.state;
-    out.max_loading_first = find_overloads(base, s, ctx.overload_mw, ctx.overloaded);
-    ctx.overloaded_first.assign(ctx.overloaded.begin(), ctx.overloaded.end());
-    out.n_overloaded_first = static_cast<int>(ctx.overloaded.size());
-    out.n_tripped = 0;
 
-    // Only islands with an overloaded branch need the LP. An island short of supply
-    // (D > C) but within limits is already optimal under section 5: its shed D - C is a
-    // lower bound, and reaching it needs every supply at its cap, so the redispatch is
-    // the same too (the LP could only move the shed between buses).
-    need_.assign(s.n_islands, 0);
-    bool any = false;
-    for (int e : ctx.overloaded) {
-      const int k = s.island_of[net.br_from[e]];
-      if (k >= 0 && s.island_kind[k] == IslandKind::kLive) need_[k] = any = true;
+class FullRedispatch final : public Redispatch {
+ public:
+  bool run(EvalContext& ctx, const std::uint8_t* need) override {
+    const Network& net = *ctx.base.net;
+    if (!ensure_model(ctx.base) || !solve_lp(ctx)) {
+      ++failures_;
+      return false;
     }
+    supply_.assign(net.n_bus(), 0.0);
     served_.assign(net.n_bus(), 0.0);
-    if (any && ensure_model(base) && solve_lp(ctx)) {
-      solver_solve(ctx);
-    } else {
-      for (int i = 0; i < net.n_bus(); ++i)
-        if (s.bus_alive[i]) served_[i] = net.bus_demand_pos[i] * s.island_served_ratio[s.island_of[i]];
+    for (int i = 0; i < net.n_bus(); ++i) {
+      supply_[i] = net.bus_supply_base[i] + x_[up(i)] - x_[dn(i)];
+      served_[i] = x_[sv(i)];
     }
-    double redispatch = 0.0;
-    for (int i = 0; i < net.n_bus(); ++i)
-      if (s.bus_alive[i]) redispatch += std::abs(s.injection_mw[i] + served_[i] - net.bus_supply_base[i]);
-    out.redispatch_mw = redispatch;
+    apply(net, ctx.state, need, supply_.data(), served_.data());
+    ctx.solver.solve(net, ctx.state);
+    return true;
   }
 
  private:
@@ -73,11 +56,6 @@ class OpfStage final : public ResponseStage {
   int up(int i) const { return nb_ + nl_ + i; }
   int dn(int i) const { return 2 * nb_ + nl_ + i; }
   int sv(int i) const { return 3 * nb_ + nl_ + i; }
-
-  void solver_solve(EvalContext& ctx) {
-    ctx.solver.solve(*ctx.base.net, ctx.state);
-    list_overloads(ctx.base, ctx.state, ctx.overload_mw, ctx.overloaded);
-  }
 
   // The intact network's LP, solved once per evaluator (its basis warm-starts every sample).
   bool ensure_model(const BaseCase& base) {
@@ -153,8 +131,7 @@ class OpfStage final : public ResponseStage {
     return base_ok_;
   }
 
-  // Bounds of this sample on a copy of the base model; false when Clp finds no optimum
-  // (the proportional state is then kept).
+  // Bounds of this sample on a copy of the base model; false when Clp finds no optimum.
   bool solve_lp(EvalContext& ctx) {
     const Network& net = *ctx.base.net;
     GridState& s = ctx.state;
@@ -180,10 +157,10 @@ class OpfStage final : public ResponseStage {
     // pivots where dual simplex takes thousands (measured on pglib_opf_case2383wp_k).
     m.primal();
     if (!m.isProvenOptimal()) m.dual();
-    if (!m.isProvenOptimal()) return fail(ctx);
+    if (!m.isProvenOptimal()) return false;
     const int ncol = m.numberColumns();
     x_.assign(m.primalColumnSolution(), m.primalColumnSolution() + ncol);
-    // Phase 2: least redispatch among the least-shed points (lexicographic): total served
+    // Phase 2: least (perturbed) redispatch among the least-shed points: total served
     // held at its optimum, up to round-off.
     double total = 0.0;
     for (int i = 0; i < nb_; ++i) total += x_[sv(i)];
@@ -191,68 +168,29 @@ class OpfStage final : public ResponseStage {
     set_phase2_objective(m);
     m.primal();
     if (m.isProvenOptimal()) x_.assign(m.primalColumnSolution(), m.primalColumnSolution() + ncol);
-    const double* x = x_.data();
-    double shed = s.destroyed_demand;
-    for (int k = 0; k < s.n_islands; ++k) {
-      const int begin = s.island_offset[k], end = s.island_offset[k + 1];
-      if (!need_[k]) {
-        for (int p = begin; p < end; ++p) {
-          const int i = s.island_buses[p];
-          served_[i] = net.bus_demand_pos[i] * s.island_served_ratio[k];
-        }
-        shed += s.island_shed[k];
-        continue;
-      }
-      double island_shed = 0.0;
-      for (int p = begin; p < end; ++p) {
-        const int i = s.island_buses[p];
-        const double d = net.bus_demand_pos[i];
-        const double served = std::clamp(x[sv(i)], 0.0, d);
-        const double supply = net.bus_supply_base[i] + x[up(i)] - x[dn(i)];
-        served_[i] = served;
-        island_shed += d - served;
-        s.injection_mw[i] = supply - served;
-      }
-      if (island_shed < 1e-9) island_shed = 0.0;
-      s.island_shed[k] = island_shed;
-      s.island_served_ratio[k] = s.island_demand[k] > 0.0 ? (s.island_demand[k] - island_shed) / s.island_demand[k] : 1.0;
-      shed += island_shed;
-    }
-    s.shed_mw = shed;
     return true;
   }
 
   void set_phase2_objective(ClpSimplex& m) const {
     for (int i = 0; i < nb_; ++i) {
-      m.setObjectiveCoefficient(sv(i), 0.0);
-      m.setObjectiveCoefficient(up(i), 1.0);
-      m.setObjectiveCoefficient(dn(i), 1.0);
+      const double move = 1.0 + kTieWeight * tie_perturbation(2 * static_cast<std::uint64_t>(i));
+      m.setObjectiveCoefficient(sv(i), -kTieWeight * tie_perturbation(2 * static_cast<std::uint64_t>(i) + 1));
+      m.setObjectiveCoefficient(up(i), move);
+      m.setObjectiveCoefficient(dn(i), move);
     }
   }
 
-  bool fail(EvalContext& ctx) {
-    const Network& net = *ctx.base.net;
-    const GridState& s = ctx.state;
-    for (int i = 0; i < nb_; ++i)
-      if (s.bus_alive[i]) served_[i] = net.bus_demand_pos[i] * s.island_served_ratio[s.island_of[i]];
-    ++failures_;
-    return false;
-  }
-
   const BaseCase* built_for_ = nullptr;
-  std::vector<double> x_;
+  std::vector<double> x_, supply_, served_;
   int served_row_ = 0;
-  long failures_ = 0;
   bool base_ok_ = false;
   std::unique_ptr<ClpSimplex> base_;
   int nb_ = 0, nl_ = 0;
   std::vector<int> base_refs_;
-  std::vector<std::uint8_t> need_;
-  std::vector<double> served_;
 };
 
 }  // namespace
 
-std::unique_ptr<ResponseStage> make_opf_response_stage() { return std::make_unique<OpfStage>(); }
+std::unique_ptr<Redispatch> make_full_redispatch(const BaseCase&) { return std::make_unique<FullRedispatch>(); }
 
 }  // namespace sre
