@@ -424,6 +424,8 @@ void write_root(hid_t file, const RunMetadata& m) {
   set_attribute(file, "/", "rule", m.rule);
   set_attribute(file, "/", "solver", m.solver);
   set_attribute(file, "/", "k", m.k);
+  set_attribute(file, "/", "tol", m.tol);
+  set_attribute(file, "/", "dispatch", m.dispatch);
   write_scalar(file, "/config", m.config_ini);
 }
 
@@ -449,6 +451,24 @@ void write_network(hid_t file, const RunMetadata& m, const Network& net, const T
   set_attribute(file, "/network", "total_demand_mw", net.total_demand_pos);
   set_attribute(file, "/network", "n_grandfathered", m.n_grandfathered);
   set_attribute(file, "/network", "base_shed_mw", m.base_shed_mw);
+}
+
+// /dispatch: the base dispatch asked for and used, and the contingencies left insecure
+// (1-based branch rows, as in the case file and `sre pf --dispatch scopf`).
+void write_dispatch(hid_t file, const RunMetadata& m) {
+  make_group(file, "/dispatch");
+  set_attribute(file, "/dispatch", "asked", m.dispatch);
+  set_attribute(file, "/dispatch", "used", m.dispatch_used);
+  set_attribute(file, "/dispatch", "note", m.dispatch_note);
+  set_attribute(file, "/dispatch", "tol", m.tol);
+  auto rows = [](const std::vector<std::int32_t>& v) {
+    std::vector<std::int64_t> r(v.begin(), v.end());
+    for (auto& x : r) x += 1;
+    return r;
+  };
+  write_array(file, "/dispatch/insecure_branch_row", rows(m.insecure_branch));
+  write_array(file, "/dispatch/insecure_max_loading", m.insecure_max_loading);
+  write_array(file, "/dispatch/insecure_worst_branch_row", rows(m.insecure_worst_branch));
 }
 
 void write_distribution(hid_t file, const std::string& group, const DistributionSummary& d) {
@@ -587,6 +607,17 @@ RunMetadata read_meta(hid_t file) {
   m.rule = get_string_attribute(file, "/", "rule");
   m.solver = get_string_attribute(file, "/", "solver");
   m.k = get_attribute<int>(file, "/", "k");
+  if (exists(file, "/dispatch")) {
+    m.dispatch = get_string_attribute(file, "/dispatch", "asked");
+    m.dispatch_used = get_string_attribute(file, "/dispatch", "used");
+    m.dispatch_note = get_string_attribute(file, "/dispatch", "note");
+    m.tol = get_attribute<double>(file, "/dispatch", "tol");
+    for (auto v : read_array<std::int64_t>(file, "/dispatch/insecure_branch_row"))
+      m.insecure_branch.push_back(static_cast<std::int32_t>(v - 1));
+    for (auto v : read_array<std::int64_t>(file, "/dispatch/insecure_worst_branch_row"))
+      m.insecure_worst_branch.push_back(static_cast<std::int32_t>(v - 1));
+    m.insecure_max_loading = read_array<double>(file, "/dispatch/insecure_max_loading");
+  }
   m.n_grandfathered = get_attribute<int>(file, "/network", "n_grandfathered");
   m.base_shed_mw = get_attribute<double>(file, "/network", "base_shed_mw");
   m.sampling_seconds = read_scalar<double>(file, "/runtime/sampling_seconds");
@@ -653,6 +684,7 @@ void write_results_file(const std::string& path, const RunMetadata& meta, const 
     const hid_t f = file.get();
     write_root(f, meta);
     write_network(f, meta, net, targets, limit_mw);
+    write_dispatch(f, meta);
     write_summary(f, summary);
     write_elements(f, net, targets, summary);
     write_runtime(f, meta);

@@ -28,6 +28,14 @@ struct RunMetadata {
   int shard_index = -1, shard_count = 0;  // -1: not a shard
   std::string response, strike, rule, solver;
   int k = 0;
+  // Base dispatch: as asked and as used (they differ when the OPF fell back to the case's
+  // set-points, `dispatch_note` says why), the protection tolerance, and the single-branch
+  // contingencies a scopf dispatch left insecure (rows 0-based; worst post-contingency
+  // loading; the branch that reaches it).
+  std::string dispatch, dispatch_used, dispatch_note;
+  double tol = 0.0;
+  std::vector<std::int32_t> insecure_branch, insecure_worst_branch;
+  std::vector<double> insecure_max_loading;
   // base state
   int n_grandfathered = 0;
   double base_shed_mw = 0.0;

@@ -53,10 +53,9 @@ void print_summary_table(std::FILE* out, const Study& study, const Summary& s, d
   const auto& mw = s.shed_mw;
   const double total = study.network().total_demand_pos;
   std::fprintf(out, "sre study: %s\n", o.case_path.c_str());
-  std::fprintf(out, "  strike %s, k=%d, targets %s (%d), response %s", o.strike.c_str(), o.k, o.targets.c_str(),
-               study.targets().size(), o.response.c_str());
-  if (o.response == "cascade") std::fprintf(out, " (rule %s, tol %g)", o.rule.c_str(), o.tol);
-  std::fprintf(out, ", seed %llu\n", static_cast<unsigned long long>(o.seed));
+  std::fprintf(out, "  strike %s, k=%d, targets %s (%d), seed %llu\n", o.strike.c_str(), o.k, o.targets.c_str(),
+               study.targets().size(), static_cast<unsigned long long>(o.seed));
+  std::fprintf(out, "  %s\n", study.assumptions().c_str());
   std::fprintf(out, "  samples %llu in %.2f s on %d threads (%.0f samples/s)\n",
                static_cast<unsigned long long>(s.samples), seconds, threads, seconds > 0 ? s.samples / seconds : 0.0);
   std::fprintf(out, "\n  load shed                      MW       %% of demand\n");

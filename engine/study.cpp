@@ -9,6 +9,7 @@
 #include <tbb/task_arena.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cmath>
 #include <iostream>
@@ -33,11 +34,14 @@ Study::Study(const StudyOptions& o) : options_(o) {
   response_.full_lp = o.solver == "reference";
   if (o.case_path.empty()) throw InputError("--case is required: a MATPOWER case file (.m)");
 
-  const Dispatch dispatch = parse_dispatch(o.dispatch);
   {
-    std::string note;
-    net_ = apply_dispatch(load_network(o.case_path), dispatch, &note);
-    if (!note.empty()) std::cerr << "note: " << note << "\n";
+    AppliedDispatch applied = apply_dispatch(load_network(o.case_path), parse_dispatch(o.dispatch), o.tol);
+    net_ = std::move(applied.net);
+    dispatch_used_ = applied.used;
+    dispatch_note_ = applied.note;
+    dispatch_ = std::move(applied.result);
+    if (!dispatch_note_.empty()) std::cerr << "note: " << dispatch_note_ << "\n";
+    if (!dispatch_.insecure.empty()) std::cerr << "note: " << insecure_summary(net_, dispatch_) << "\n";
   }
   base_ = make_base_case(net_);
   if (o.solver == "fast") fast_shared_ = make_fast_flow_shared(net_);
@@ -80,6 +84,37 @@ Study::Study(const StudyOptions& o) : options_(o) {
   } else {
     samples_ = o.samples ? o.samples : 100000;
   }
+}
+
+std::string Study::assumptions() const {
+  const StudyOptions& o = options_;
+  char tol[64];
+  std::snprintf(tol, sizeof tol, "%g x", 1.0 + o.tol);
+  std::string r = "response " + o.response;
+  switch (response_.kind) {
+    case ResponseKind::kTopology: r += " (islands and balancing only, no flows)"; break;
+    case ResponseKind::kDc: r += std::string(" (flows; branches above ") + tol + " their limit counted, none trips)"; break;
+    case ResponseKind::kCascade: r += std::string(" (branches above ") + tol + " their limit trip, rule " + o.rule + ")"; break;
+    case ResponseKind::kOpf: r += " (least-shed re-dispatch within the limits)"; break;
+    case ResponseKind::kOperator:
+      r += std::string(" (protection trips branches above ") + tol + " their limit, rule " + o.rule +
+           "; then least-shed re-dispatch within the limits)";
+      break;
+  }
+  char tol_value[32];
+  std::snprintf(tol_value, sizeof tol_value, "%g", o.tol);
+  r += std::string(", tol ") + tol_value;
+  r += "; dispatch " + to_string(dispatch_used_);
+  switch (dispatch_used_) {
+    case Dispatch::kCase: r += " (the case's generator set-points"; break;
+    case Dispatch::kDcopf: r += " (DC OPF"; break;
+    case Dispatch::kScopf:
+      r += std::string(" (DC OPF, N-1 secure at ") + tol + " rateA, " + std::to_string(dispatch_.insecure.size()) +
+           " of " + std::to_string(dispatch_.contingencies) + " contingencies insecure";
+      break;
+  }
+  if (dispatch_used_ != parse_dispatch(o.dispatch)) r += "; " + o.dispatch + " asked for: see the note";
+  return r + ")";
 }
 
 TallyShape Study::tally_shape() const {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/base_case.hpp"
+#include "engine/dc_opf.hpp"
 #include "engine/flow_solver.hpp"
 #include "engine/network.hpp"
 #include "engine/response.hpp"
@@ -36,7 +37,7 @@ struct StudyOptions {
   double tol = 0.5;
   int max_steps = 100;
   std::string solver = "fast";  // fast | reference
-  std::string dispatch = "dcopf";  // base dispatch: dcopf (falls back to case without gencost) | case
+  std::string dispatch = "scopf";  // base dispatch: scopf | dcopf (both fall back to case without gencost) | case
   std::uint64_t samples = 0;  // 0: default (C(n, k) for exhaustive, else 100000)
   std::uint64_t seed = 1;
 };
@@ -60,6 +61,15 @@ class Study {
   const IslandFinder& island_template() const { return islands_; }
   // The shared base factor when --solver fast (batched backward solves), else null.
   const kernels::BaseFactor* base_factor() const;
+  // The base dispatch used (differs from options().dispatch when the OPF fell back to the
+  // case's set-points; dispatch_note() says why) and the OPF's result (cost, insecure
+  // contingencies of scopf).
+  Dispatch dispatch_used() const { return dispatch_used_; }
+  // One line naming the response, its tolerance and rule, and the dispatch a result was
+  // computed with, so that no figure is shown without its assumptions.
+  std::string assumptions() const;
+  const std::string& dispatch_note() const { return dispatch_note_; }
+  const DispatchResult& dispatch() const { return dispatch_; }
 
  private:
   StudyOptions options_;
@@ -72,6 +82,9 @@ class Study {
   std::uint64_t samples_ = 0;
   std::shared_ptr<const FastFlowShared> fast_shared_;  // the base factor (--solver fast), shared by all threads
   IslandFinder islands_;
+  Dispatch dispatch_used_ = Dispatch::kCase;
+  std::string dispatch_note_;
+  DispatchResult dispatch_;
 };
 
 // Per-thread worker: draws sample i and evaluates it, allocation-free once built.

@@ -165,18 +165,25 @@ TEST(DcOpf, InfeasibleSaysWhy) {
   const DispatchResult b = solve_dc_opf(ln);
   EXPECT_EQ(b.status, DispatchResult::Status::kInfeasible);
   EXPECT_NE(b.message.find("branch row 1 (1-2, rateA 60 MW) +40 MW"), std::string::npos) << b.message;
-  EXPECT_THROW(apply_dispatch(ln, Dispatch::kDcopf), InputError);
-  EXPECT_NO_THROW(apply_dispatch(ln, Dispatch::kCase));
+  // The study does not stop: it runs on the case's set-points and says why.
+  const AppliedDispatch fell = apply_dispatch(ln, Dispatch::kDcopf, 0.5);
+  EXPECT_EQ(fell.used, Dispatch::kCase);
+  EXPECT_NE(fell.note.find("branch row 1 (1-2, rateA 60 MW)"), std::string::npos) << fell.note;
+  EXPECT_EQ(fell.net.gen_pg, ln.gen_pg);
+  EXPECT_TRUE(apply_dispatch(ln, Dispatch::kCase, 0.5).note.empty());
 }
 
 TEST(DcOpf, NoGencostFallsBackToCase) {
   const Network net = test::network_from_text(test::kRadial3);
   EXPECT_EQ(solve_dc_opf(net).status, DispatchResult::Status::kNoCost);
-  std::string note;
-  const Network d = apply_dispatch(net, Dispatch::kDcopf, &note);
-  EXPECT_NE(note.find("no mpc.gencost"), std::string::npos) << note;
-  EXPECT_EQ(d.gen_pg, net.gen_pg);
+  for (Dispatch d : {Dispatch::kDcopf, Dispatch::kScopf}) {
+    const AppliedDispatch a = apply_dispatch(net, d, 0.5);
+    EXPECT_NE(a.note.find("no mpc.gencost"), std::string::npos) << a.note;
+    EXPECT_EQ(a.used, Dispatch::kCase);
+    EXPECT_EQ(a.net.gen_pg, net.gen_pg);
+  }
   EXPECT_THROW(parse_dispatch("ac"), InputError);
+  EXPECT_EQ(parse_dispatch("scopf"), Dispatch::kScopf);
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ class MinShedReference : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(MinShedReference, MatchesMatpower) {
   const std::string name = GetParam();
-  const Network net = apply_dispatch(load_network(test::data_path("cases/" + name + ".m")), Dispatch::kDcopf);
+  const Network net = apply_dispatch(load_network(test::data_path("cases/" + name + ".m")), Dispatch::kDcopf, 0.5).net;
   BaseCase base = make_base_case(net);
   // The OPF base state sits within rateA (up to round-off), so grandfathering changes
   // nothing material; use rateA exactly as the reference does.
@@ -196,7 +196,7 @@ class OpfRandom : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OpfRandom, BetweenProportionalAndCascadeAndMatchesIndependentLp) {
   const std::string name = GetParam();
-  const Network net = apply_dispatch(load_network(test::data_path("cases/" + name + ".m")), Dispatch::kDcopf);
+  const Network net = apply_dispatch(load_network(test::data_path("cases/" + name + ".m")), Dispatch::kDcopf, 0.5).net;
   const BaseCase base = make_base_case(net);
   ScenarioEvaluator opf(base, opts(ResponseKind::kOpf), make_reference_flow_solver(net));
   ScenarioEvaluator opf2(base, opts(ResponseKind::kOpf), make_reference_flow_solver(net));

@@ -1,4 +1,5 @@
 // sre pf: DC power flow of the intact network, in MATPOWER's CSV layout.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -59,10 +60,13 @@ void write_csv(const Network& net, const PowerFlowResult& r, const std::filesyst
   write_gen_csv(net, r.gen_pg, dir);
 }
 
-// --dispatch dcopf: the DC OPF dispatch, its flows, cost and binding limits.
-int run_opf(const Network& net, const std::string& csv_dir) {
-  const DispatchResult r = solve_dc_opf(net);
-  if (r.status == DispatchResult::Status::kNoCost) throw InputError(net.source + ": --dispatch dcopf needs generator costs: " + r.message);
+// --dispatch dcopf|scopf: the DC OPF dispatch, its flows, cost and binding limits; with
+// scopf also the contingencies left insecure.
+int run_opf(const Network& net, const std::string& csv_dir, const OpfOptions& options) {
+  const std::string name = options.secure ? "scopf" : "dcopf";
+  const DispatchResult r = solve_dc_opf(net, options);
+  if (r.status == DispatchResult::Status::kNoCost)
+    throw InputError(net.source + ": --dispatch " + name + " needs generator costs: " + r.message);
   if (!r.optimal()) throw InputError(net.source + ": " + r.message);
   if (!csv_dir.empty()) {
     const std::filesystem::path dir(csv_dir);
@@ -83,16 +87,36 @@ int run_opf(const Network& net, const std::string& csv_dir) {
       return s + "]";
     };
     std::snprintf(buf, sizeof buf, "%.17g", r.cost);
-    summary << "{\"dispatch\": \"dcopf\", \"status\": \"" << to_string(r.status) << "\", \"cost\": " << buf
+    std::string insecure = "[";
+    for (std::size_t j = 0; j < r.insecure.size(); ++j) {
+      char item[160];
+      std::snprintf(item, sizeof item, "%s{\"branch\": %d, \"max_loading\": %.17g, \"worst_branch\": %d}", j ? ", " : "",
+                    r.insecure[j].branch + 1, r.insecure[j].max_loading, r.insecure[j].worst_branch + 1);
+      insecure += item;
+    }
+    insecure += "]";
+    summary << "{\"dispatch\": \"" << name << "\", \"status\": \"" << to_string(r.status) << "\", \"cost\": " << buf
             << ", \"iterations\": " << r.iterations << ", \"binding_branches\": " << list(r.binding_branches)
             << ", \"binding_angle_limits\": " << list(r.binding_angle) << ", \"gens_at_pmax\": " << list(r.gens_at_pmax)
-            << ", \"gens_at_pmin\": " << list(r.gens_at_pmin) << "}\n";
+            << ", \"gens_at_pmin\": " << list(r.gens_at_pmin);
+    if (options.secure)
+      summary << ", \"tol\": " << options.tol << ", \"contingencies\": " << r.contingencies
+              << ", \"security_rows\": " << r.security_rows << ", \"insecure\": " << insecure;
+    summary << "}\n";
     if (!bus || !summary) throw InputError("writing CSV files under " + dir.string() + " failed");
   }
   double total = 0.0;
   for (double p : r.gen_pg) total += p;
-  std::printf("dcopf %s: status=%s cost=%.10g $/h generation=%.6f MW solve=%.3f s%s%s\n", net.source.c_str(),
+  std::printf("%s %s: status=%s cost=%.10g $/h generation=%.6f MW solve=%.3f s%s%s\n", name.c_str(), net.source.c_str(),
               to_string(r.status).c_str(), r.cost, total, r.seconds, csv_dir.empty() ? "" : " csv=", csv_dir.c_str());
+  if (options.secure) {
+    std::printf("N-1 security at %g x rateA: %d single-branch contingencies checked (bridges excluded), %d security rows in %d "
+                "rounds; insecure: %zu",
+                1.0 + options.tol, r.contingencies, r.security_rows, r.security_rounds, r.insecure.size());
+    for (const InsecureContingency& c : r.insecure)
+      std::printf(" row%d(loads row%d to %.4f x rateA)", c.branch + 1, c.worst_branch + 1, c.max_loading);
+    std::printf("\n");
+  }
   std::printf("gen (row bus pg_mw):");
   int shown = 0;
   for (int g = 0; g < net.n_gen(); ++g) {
@@ -119,18 +143,23 @@ int run_opf(const Network& net, const std::string& csv_dir) {
 int cmd_pf(const std::vector<std::string>& args) {
   po::options_description desc("options");
   std::string case_path, balance_name, csv_dir, dispatch_name;
+  OpfOptions opf_options;
   desc.add_options()("case", po::value(&case_path)->required(), "MATPOWER case file (format version 2, .m)")(
       "balance", po::value(&balance_name)->default_value("slack"),
       "slack: the first generator at each island's reference bus takes the mismatch (MATPOWER rundcpf);\n"
       "proportional: every island balanced by the model's supply-scaling rule (model.md section 5)")(
       "dispatch", po::value(&dispatch_name)->default_value("case"),
       "case: generator outputs from the file; dcopf: DC optimal power flow (least gencost within Pmin/Pmax,\n"
-      "rateA and angle-difference limits; matches MATPOWER's rundcopf); prints cost and binding limits and with\n"
-      "--csv also writes gen.csv and summary.json (cost, status); bus.csv gains lam_p (LMP, $/MWh)")(
+      "rateA and angle-difference limits; matches MATPOWER's rundcopf); scopf: dcopf plus preventive N-1\n"
+      "security (after any single branch loss that splits no island, every branch within rateA (1 + tol));\n"
+      "prints cost, binding limits and (scopf) the contingencies left insecure, and with --csv also writes\n"
+      "gen.csv and summary.json (cost, status, scopf: \"insecure\"); bus.csv gains lam_p (LMP, $/MWh)")(
+      "tol", po::value(&opf_options.tol)->default_value(opf_options.tol),
+      "--dispatch scopf: post-contingency limits rateA (1 + tol), protection's threshold")(
       "csv", po::value(&csv_dir), "write DIR/bus.csv (bus_id,va_deg), DIR/branch.csv (index,f_bus,t_bus,pf_mw; "
                                   "1-based branch row, in-service branches only) and DIR/gen.csv (index,bus,pg_mw)");
   po::variables_map vm;
-  if (!parse_command_line("pf", "--case FILE [--balance slack|proportional] [--dispatch case|dcopf] [--csv DIR]",
+  if (!parse_command_line("pf", "--case FILE [--balance slack|proportional] [--dispatch case|dcopf|scopf] [--tol T] [--csv DIR]",
                           "DC power flow of the intact network. With --balance slack the flows match MATPOWER's rundcpf.",
                           desc, args, vm))
     return 0;
@@ -138,7 +167,9 @@ int cmd_pf(const std::vector<std::string>& args) {
   const Dispatch dispatch = parse_dispatch(dispatch_name);
   const Network net = load_network(case_path);
   for (const auto& w : net.warnings) std::cerr << "warning: " << w << "\n";
-  if (dispatch == Dispatch::kDcopf) return run_opf(net, csv_dir);
+  if (!(opf_options.tol >= 0.0) || !std::isfinite(opf_options.tol)) throw UsageError("--tol must be a finite number >= 0");
+  opf_options.secure = dispatch == Dispatch::kScopf;
+  if (dispatch != Dispatch::kCase) return run_opf(net, csv_dir, opf_options);
   const PowerFlowResult r = run_dc_power_flow(net, balance);
   if (!csv_dir.empty()) write_csv(net, r, csv_dir);
 

@@ -188,6 +188,15 @@ bool make_plan(const std::vector<std::string>& args, Plan& p, int rank, int rank
   m.shard_index = p.shard.index;
   m.shard_count = p.shard.count;
   m.response = o.response;
+  m.tol = o.tol;
+  m.dispatch = o.dispatch;
+  m.dispatch_used = to_string(p.study->dispatch_used());
+  m.dispatch_note = p.study->dispatch_note();
+  for (const InsecureContingency& c : p.study->dispatch().insecure) {
+    m.insecure_branch.push_back(c.branch);
+    m.insecure_worst_branch.push_back(c.worst_branch);
+    m.insecure_max_loading.push_back(c.max_loading);
+  }
   m.strike = o.strike;
   m.rule = o.rule;
   m.solver = o.solver;
