@@ -282,6 +282,8 @@ class FastFlowSolver final : public FlowSolver {
     sparse_val_.reserve(sh_->n_var);
     listed_.reserve(sh_->n_var);
     pos_listed_.assign((sh_->n_var + 63) / 64, 0);
+    more_.assign(kMoreLanes, std::vector<double>(sh_->n_var, 0.0));
+    more_ptr_.assign(kMoreLanes, nullptr);
   }
 
   void solve(const Network& net, GridState& s) override {
@@ -322,6 +324,9 @@ class FastFlowSolver final : public FlowSolver {
 
   // On the matrix the latest solve used: the Woodbury update's active columns or the
   // refactorised per-thread factor; after a fallback solve, the default (a solve each).
+  // On the Woodbury path a right-hand side with few entries (a branch's transfer, the
+  // redispatch LP's rows) takes its forward solve from the precomputed L^{-1} columns,
+  // and the backward solves run up to eight vectors in one pass over L.
   void solve_more(const Network& net, const GridState& s, double* const* rhs, int count) override {
     if (last_ == Path::kNone || last_ == Path::kFallback) {
       FlowSolver::solve_more(net, s, rhs, count);
@@ -330,25 +335,34 @@ class FastFlowSolver final : public FlowSolver {
     const FastFlowShared& sh = *sh_;
     const double inv_base = 1.0 / net.base_mva;
     const int* bus = sh.bus_of_pos.data();
-    double* x = x_.data();
-    for (int v = 0; v < count; ++v) {
-      double* r = rhs[v];
-      for (int p = 0; p < sh.n_var; ++p) x[p] = r[bus[p]] * inv_base;
-      if (last_ == Path::kWoodbury) {
-        sh.factor.forward(x);
+    const int n = sh.n_var;
+    for (int first = 0; first < count; first += kMoreLanes) {
+      const int lanes = std::min(kMoreLanes, count - first);
+      for (int v = 0; v < lanes; ++v) {
+        const double* r = rhs[first + v];
+        double* x = more_[v].data();
+        if (last_ == Path::kRefactor) {
+          for (int p = 0; p < n; ++p) x[p] = r[bus[p]] * inv_base;
+          pf_.solve(x);
+          continue;
+        }
+        if (!forward_sparse(net, r, x)) {
+          for (int p = 0; p < n; ++p) x[p] = r[bus[p]] * inv_base;
+          sh.factor.forward(x);
+        }
         wb_.apply(x);
         sh.factor.scale_d(x);
-        sh.factor.backward(x);
-      } else {
-        pf_.solve(x);
+        more_ptr_[v] = x;
       }
-      for (int i : sh.fixed_buses) r[i] = 0.0;
-      for (int p = 0; p < sh.n_var; ++p) r[bus[p]] = x[p];
+      if (last_ == Path::kWoodbury) sh.factor.backward_multi(more_ptr_.data(), lanes);
+      for (int v = 0; v < lanes; ++v) {
+        double* r = rhs[first + v];
+        const double* x = more_[v].data();
+        for (int i : sh.fixed_buses) r[i] = 0.0;
+        for (int p = 0; p < n; ++p) r[bus[p]] = x[p];
+      }
     }
-    // x_ no longer holds the latest solve's solution: the next round solves in full.
-    x_from_refactor_ = false;
   }
-
 
  private:
   void clear_cache() {
@@ -397,6 +411,70 @@ class FastFlowSolver final : public FlowSolver {
     bus_slot_[i] = slot;
     slotted_buses_.push_back(i);
     return slot;
+  }
+
+  // Transfers: on the Woodbury path, L^{-1} P (e_f - e_t) is the difference of two
+  // precomputed columns, so no right-hand side is built and no forward solve run.
+  void solve_transfers(const Network& net, const GridState& s, const int* branches, int count,
+                       double* const* theta) override {
+    const FastFlowShared& sh = *sh_;
+    if (last_ != Path::kWoodbury || sh.col_begin.empty()) {
+      FlowSolver::solve_transfers(net, s, branches, count, theta);
+      return;
+    }
+    const double inv_base = 1.0 / net.base_mva;
+    const int* bus = sh.bus_of_pos.data();
+    const int n = sh.n_var;
+    for (int first = 0; first < count; first += kMoreLanes) {
+      const int lanes = std::min(kMoreLanes, count - first);
+      for (int v = 0; v < lanes; ++v) {
+        const int e = branches[first + v];
+        double* x = more_[v].data();
+        std::fill(x, x + n, 0.0);
+        for (const auto& [i, sign] : {std::pair{net.br_from[e], inv_base}, std::pair{net.br_to[e], -inv_base}}) {
+          const int p = sh.pos_of_bus[i];
+          if (p < 0) continue;
+          const int* ci = col_idx(p);
+          const double* cv = col_val(p);
+          for (int q = 0, len = col_len(p); q < len; ++q) x[ci[q]] += sign * cv[q];
+        }
+        wb_.apply(x);
+        sh.factor.scale_d(x);
+        more_ptr_[v] = x;
+      }
+      sh.factor.backward_multi(more_ptr_.data(), lanes);
+      for (int v = 0; v < lanes; ++v) {
+        double* r = theta[first + v];
+        const double* x = more_[v].data();
+        for (int i : sh.fixed_buses) r[i] = 0.0;
+        for (int p = 0; p < n; ++p) r[bus[p]] = x[p];
+      }
+    }
+    x_from_refactor_ = false;
+  }
+
+  // x <- L^{-1} P r (factor order) as a combination of the precomputed columns when r (per
+  // bus, MW) has few entries (at most kSparseEntries); false otherwise (x untouched).
+  bool forward_sparse(const Network& net, const double* r, double* x) {
+    const FastFlowShared& sh = *sh_;
+    if (sh.col_begin.empty()) return false;
+    corr_pos_.clear();
+    corr_val_.clear();
+    for (int i = 0; i < sh.n_bus; ++i) {
+      if (r[i] == 0.0 || sh.pos_of_bus[i] < 0) continue;
+      if (static_cast<int>(corr_pos_.size()) == kSparseEntries) return false;
+      corr_pos_.push_back(sh.pos_of_bus[i]);
+      corr_val_.push_back(r[i] / net.base_mva);
+    }
+    std::fill(x, x + sh.n_var, 0.0);
+    for (std::size_t c = 0; c < corr_pos_.size(); ++c) {
+      const int p = corr_pos_[c];
+      const double v = corr_val_[c];
+      const int* ci = col_idx(p);
+      const double* cv = col_val(p);
+      for (int q = 0, len = col_len(p); q < len; ++q) x[ci[q]] += v * cv[q];
+    }
+    return true;
   }
 
   const int* col_idx(int p) const { return sh_->col_idx.data() + sh_->col_begin[p]; }
@@ -794,6 +872,12 @@ class FastFlowSolver final : public FlowSolver {
   // per-thread refactorised factor, or neither (the fallback solved per island).
   enum class Path { kNone, kWoodbury, kRefactor, kFallback };
   Path last_ = Path::kNone;
+  // solve_more(): vectors solved together (one backward pass over L for all), and the
+  // most entries a right-hand side may have to take the sparse forward solve.
+  static constexpr int kMoreLanes = 8;
+  static constexpr int kSparseEntries = 16;
+  std::vector<std::vector<double>> more_;
+  std::vector<double*> more_ptr_;
   // The refactor path's factor: the intact matrix, updated column by column to the latest
   // state of this sample (refactor()): its removed branches, destroyed buses and groundings.
   kernels::PathRefactorLdlt pf_;

@@ -52,6 +52,10 @@ class FlowSolver {
   // each island's up to a constant of its own. The re-dispatch LP's sensitivities
   // (engine/redispatch.cpp). Default: solve() on a copy of the state, once per vector.
   virtual void solve_more(const Network& net, const GridState& state, double* const* rhs, int count);
+  // solve_more() of the transfers of 1 MW from each branch's from end to its to end: into
+  // theta[v] (per bus, n_bus entries, any contents on entry) the angles of branches[v]'s.
+  virtual void solve_transfers(const Network& net, const GridState& state, const int* branches, int count,
+                               double* const* theta);
 
  private:
   // solve_more()'s copy of the state and the angles of the phase shifters alone

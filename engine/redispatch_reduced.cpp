@@ -87,25 +87,25 @@ class ReducedRedispatch final : public Redispatch {
     const Network& net = *ctx.base.net;
     const GridState& s = ctx.state;
     clear_rows();
+    solve_fixed_part(ctx, k);
     // The first rows: the island's branches above their limit.
     list_above(ctx, k, new_rows_);
     if (!add_rows(ctx, k, new_rows_)) return false;
 
-    // Second phase first, with no shed allowed: the supplies' columns only.
-    build_columns(net, s, k, false);
-    load_lp(true);
+    // No shed allowed first: the supplies' columns only, costing the redispatch.
+    build_columns(net, s, k);
+    load_lp();
     const Outcome no_shed = solve_and_settle(ctx, k);
     if (no_shed != Outcome::kInfeasible) return no_shed == Outcome::kOptimal;
 
-    // Least shed, then least redispatch: the loads' columns join, with the rows so far.
-    build_columns(net, s, k, true);
-    load_lp(false);
+    // Least shed, then least redispatch: the loads' columns join the LP, from its basis
+    // (still dual feasible: the basic columns cost nothing in the first cost).
+    add_shed_columns(net, s, k);
     return solve_and_settle(ctx, k) == Outcome::kOptimal;
   }
 
-  // Columns of island k: supply up and down, and with_shed load shed, where the range is
-  // not empty.
-  void build_columns(const Network& net, const GridState& s, int k, bool with_shed) {
+  // Columns of island k: supply up and down, where the range is not empty.
+  void build_columns(const Network& net, const GridState& s, int k) {
     col_bus_.clear();
     col_kind_.clear();
     col_upper_.clear();
@@ -116,10 +116,36 @@ class ReducedRedispatch final : public Redispatch {
       balance_rhs_ += d - s0;
       if (c - s0 > 0.0) add_column(i, Kind::kUp, c - s0);
       if (s0 > 0.0) add_column(i, Kind::kDown, s0);
-      if (with_shed && d > 0.0) add_column(i, Kind::kShed, d);
     }
     ncol_ = static_cast<int>(col_bus_.size());
   }
+
+  // The loads' shed columns of island k join the LP; the first cost becomes the shed, the
+  // redispatch the second.
+  void add_shed_columns(const Network& net, const GridState& s, int k) {
+    for (int j = 0; j < ncol_; ++j) {
+      lp_.set_cost2(j, redispatch_cost(col_bus_[j]));
+      lp_.set_cost(j, 0.0);
+    }
+    const int m = lp_.n_rows();
+    const int first = ncol_;
+    coef_.clear();
+    lower_.clear(), upper_.clear(), cost_.clear(), cost2_.clear();
+    for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
+      const int i = s.island_buses[p];
+      const double d = net.bus_demand_pos[i];
+      if (!(d > 0.0)) continue;
+      add_column(i, Kind::kShed, d);
+      coef_.push_back(1.0);  // the balance row
+      for (std::size_t r = 0; r < monitored_.size(); ++r) coef_.push_back(sensitivity(r, i));
+      for (int extra = 1 + static_cast<int>(monitored_.size()); extra < m; ++extra) coef_.push_back(0.0);
+      lower_.push_back(0.0), upper_.push_back(d), cost_.push_back(1.0), cost2_.push_back(shed_cost(i));
+    }
+    ncol_ = static_cast<int>(col_bus_.size());
+    lp_.add_columns(ncol_ - first, coef_.data(), lower_.data(), upper_.data(), cost_.data(), cost2_.data());
+  }
+  static double redispatch_cost(int bus) { return 1.0 + kTieWeight * tie_perturbation(2 * static_cast<std::uint64_t>(bus)); }
+  static double shed_cost(int bus) { return kTieWeight * tie_perturbation(2 * static_cast<std::uint64_t>(bus) + 1); }
   void add_column(int bus, Kind kind, double upper) {
     col_bus_.push_back(bus);
     col_kind_.push_back(kind);
@@ -132,6 +158,8 @@ class ReducedRedispatch final : public Redispatch {
     monitored_.clear();
     row_lo_.clear();
     row_hi_.clear();
+    row_scale_.clear();
+    row_ref_.clear();
   }
 
   // Limited branches of island k above L_e (+ margins) and not yet rows, ascending.
@@ -145,44 +173,46 @@ class ReducedRedispatch final : public Redispatch {
       if (monitored_of_[e] < 0 && s.island_of[net.br_from[e]] == k) out.push_back(e);
   }
 
-  // Sensitivity rows of the branches `rows` (appended to monitored_): solves on the state's
-  // factor, then each row's bounds. The bounds hold the flow at the fixed part of the
-  // injections, p_i = S0_i - d_i; flows are linear in the injections, so it is the state's
-  // flow plus the sensitivities times the difference, from whichever injections the
-  // state's flows were solved for (before the LP, or a round's).
+  // The part of the island's injections that no column moves, p_i = S0_i - d_i (every
+  // x_j = 0), as its difference q from the injections of the state before the LP, and the
+  // angles of q (one solve): a row's bound is then its branch's flow before the LP plus
+  // K_e (theta_q,f - theta_q,t), whatever round the row joins in.
+  void solve_fixed_part(EvalContext& ctx, int k) {
+    const Network& net = *ctx.base.net;
+    const GridState& s = ctx.state;
+    fixed_theta_.assign(net.n_bus(), 0.0);
+    for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
+      const int i = s.island_buses[p];
+      fixed_theta_[i] = net.bus_supply_base[i] - net.bus_demand_pos[i] - saved_injection_[i];
+    }
+    double* rhs = fixed_theta_.data();
+    ctx.solver.solve_more(net, s, &rhs, 1);
+    flow0_.assign(s.flow_mw.begin(), s.flow_mw.end());
+  }
+
+  // Sensitivity rows of the branches `rows` (appended to monitored_): one transfer solve
+  // each on the state's factor (their angles are kept: a row's entry at bus i is
+  // K_e (theta_i - theta_ref), taken where a column needs it), and their bounds.
   bool add_rows(const EvalContext& ctx, int k, const std::vector<int>& rows) {
     if (monitored_.size() + rows.size() > static_cast<std::size_t>(kMaxRows)) return false;
     const Network& net = *ctx.base.net;
     const GridState& s = ctx.state;
-    const int nb = net.n_bus();
     const std::size_t first = monitored_.size();
-    while (theta_.size() < first + rows.size()) theta_.emplace_back(nb, 0.0);
+    while (theta_.size() < first + rows.size()) theta_.emplace_back(net.n_bus(), 0.0);
     rhs_.clear();
     for (std::size_t r = 0; r < rows.size(); ++r) {
-      const int e = rows[r];
-      std::vector<double>& t = theta_[first + r];
-      std::fill(t.begin(), t.end(), 0.0);
-      t[net.br_from[e]] = 1.0;
-      t[net.br_to[e]] = -1.0;
-      rhs_.push_back(t.data());
-      monitored_of_[e] = static_cast<int>(first + r);
-      monitored_.push_back(e);
+      monitored_of_[rows[r]] = static_cast<int>(first + r);
+      monitored_.push_back(rows[r]);
+      rhs_.push_back(theta_[first + r].data());
     }
-    ctx.solver.solve_more(net, s, rhs_.data(), static_cast<int>(rhs_.size()));
+    ctx.solver.solve_transfers(net, s, rows.data(), static_cast<int>(rows.size()), rhs_.data());
     const int ref = s.island_ref[k];
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const int e = rows[r];
-      std::vector<double>& t = theta_[first + r];
-      const double kmw = net.br_mw_per_rad[e], t_ref = t[ref];
-      // P_ei in place of theta_i over the island; the flow at the fixed part of the
-      // injections p_i = S0_i - d_i (every x_j = 0).
-      double fixed_flow = s.flow_mw[e];
-      for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
-        const int i = s.island_buses[p];
-        const double ptdf = kmw * (t[i] - t_ref);
-        t[i] = std::abs(ptdf) < kDropBelow ? 0.0 : ptdf;
-        fixed_flow += t[i] * (net.bus_supply_base[i] - net.bus_demand_pos[i] - s.injection_mw[i]);
-      }
+      const double kmw = net.br_mw_per_rad[e];
+      row_scale_.push_back(kmw);
+      row_ref_.push_back(theta_[first + r][ref]);
+      const double fixed_flow = flow0_[e] + kmw * (fixed_theta_[net.br_from[e]] - fixed_theta_[net.br_to[e]]);
       const double lim = ctx.base.limit_mw[e];
       row_lo_.push_back(-lim - fixed_flow);
       row_hi_.push_back(lim - fixed_flow);
@@ -190,18 +220,18 @@ class ReducedRedispatch final : public Redispatch {
     return true;
   }
 
-  // The LP with the island's columns, the balance row and the monitored rows so far.
-  // Costs: the (perturbed) redispatch alone when no load may be shed; else the shed
-  // first and the redispatch second.
-  void load_lp(bool no_shed) {
+  // Row r's entry at bus i: the flow on its branch per MW injected at i (and taken at the
+  // island's reference); below kDropBelow, 0.
+  double sensitivity(std::size_t r, int i) const {
+    const double v = row_scale_[r] * (theta_[r][i] - row_ref_[r]);
+    return std::abs(v) < kDropBelow ? 0.0 : v;
+  }
+
+  // The LP with the island's supply columns, the balance row and the monitored rows so
+  // far, costing the (perturbed) redispatch.
+  void load_lp() {
     lp_.reset(ncol_);
-    for (int j = 0; j < ncol_; ++j) {
-      const auto i = static_cast<std::uint64_t>(col_bus_[j]);
-      const bool shed = col_kind_[j] == Kind::kShed;
-      const double second = shed ? kTieWeight * tie_perturbation(2 * i + 1) : 1.0 + kTieWeight * tie_perturbation(2 * i);
-      lp_.set_column(j, 0.0, col_upper_[j], no_shed ? second : shed ? 1.0 : 0.0);
-      if (!no_shed) lp_.set_cost2(j, second);
-    }
+    for (int j = 0; j < ncol_; ++j) lp_.set_column(j, 0.0, col_upper_[j], redispatch_cost(col_bus_[j]));
     row_.resize(ncol_);
     for (int j = 0; j < ncol_; ++j) row_[j] = sign(col_kind_[j]);
     lp_.add_row(row_.data(), balance_rhs_, balance_rhs_);
@@ -212,10 +242,33 @@ class ReducedRedispatch final : public Redispatch {
   void append_rows(std::size_t from) {
     row_.resize(ncol_);
     for (std::size_t r = from; r < monitored_.size(); ++r) {
-      const double* t = theta_[r].data();
-      for (int j = 0; j < ncol_; ++j) row_[j] = sign(col_kind_[j]) * t[col_bus_[j]];
+      for (int j = 0; j < ncol_; ++j) row_[j] = sign(col_kind_[j]) * sensitivity(r, col_bus_[j]);
       lp_.add_row(row_.data(), row_lo_[r], row_hi_[r]);
     }
+  }
+
+  // The injections of supply_ and served_ into island k of the state (as Redispatch::apply()
+  // will write them), and its flows: the angles move by those of the injections' change
+  // (one solve on the state's factor, few entries after the first round), re-referenced.
+  void settle_flows(EvalContext& ctx, int k) {
+    const Network& net = *ctx.base.net;
+    GridState& s = ctx.state;
+    s.injection_by_rule = false;
+    delta_.assign(net.n_bus(), 0.0);
+    for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
+      const int i = s.island_buses[p];
+      const double injection = supply_[i] - std::clamp(served_[i], 0.0, net.bus_demand_pos[i]);
+      delta_[i] = injection - s.injection_mw[i];
+      s.injection_mw[i] = injection;
+    }
+    double* rhs = delta_.data();
+    ctx.solver.solve_more(net, s, &rhs, 1);
+    const double shift = delta_[s.island_ref[k]];
+    for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
+      const int i = s.island_buses[p];
+      s.theta_rad[i] += delta_[i] - shift;
+    }
+    flows_from_angles(net, s);
   }
 
   // Solve the LP (from the basis at hand), write its injections into the state and solve
@@ -241,13 +294,7 @@ class ReducedRedispatch final : public Redispatch {
           case Kind::kShed: served_[i] -= lp_.x(j); break;
         }
       }
-      // The injections as Redispatch::apply() will write them.
-      s.injection_by_rule = false;
-      for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
-        const int i = s.island_buses[p];
-        s.injection_mw[i] = supply_[i] - std::clamp(served_[i], 0.0, net.bus_demand_pos[i]);
-      }
-      ctx.solver.solve(net, s);
+      settle_flows(ctx, k);
       list_above(ctx, k, new_rows_);
       if (new_rows_.empty()) return Outcome::kOptimal;
       const std::size_t from = monitored_.size();
@@ -271,8 +318,12 @@ class ReducedRedispatch final : public Redispatch {
   std::vector<int> monitored_, monitored_of_, new_rows_, scratch_;
   std::vector<std::vector<double>> theta_;
   std::vector<double*> rhs_;
-  std::vector<double> row_lo_, row_hi_;
+  std::vector<double> delta_;  // settle_flows(): the injections' change, then its angles
+  std::vector<double> row_lo_, row_hi_, row_scale_, row_ref_;
+  // solve_fixed_part(): angles of the fixed part's difference, flows before the LP.
+  std::vector<double> fixed_theta_, flow0_;
   kernels::DenseDualSimplex lp_;
+  std::vector<double> coef_, lower_, upper_, cost_, cost2_;  // add_shed_columns()' arrays
   std::vector<double> row_;  // one row's coefficients, per column
 };
 

@@ -67,6 +67,16 @@ void FlowSolver::solve_more(const Network& net, const GridState& state, double* 
   }
 }
 
+void FlowSolver::solve_transfers(const Network& net, const GridState& state, const int* branches, int count,
+                                 double* const* theta) {
+  for (int v = 0; v < count; ++v) {
+    std::fill(theta[v], theta[v] + net.n_bus(), 0.0);
+    theta[v][net.br_from[branches[v]]] = 1.0;
+    theta[v][net.br_to[branches[v]]] = -1.0;
+  }
+  solve_more(net, state, theta, count);
+}
+
 namespace {
 
 class ReferenceFlowSolver final : public FlowSolver {

@@ -7,10 +7,10 @@
 // The re-dispatch LP of one island has this shape (a balance row and one row per
 // monitored branch over every supply and load of the island): Clp solves it right but
 // spends about 0.6 ms per call on set-up that a problem of 5 rows does not need
-// (docs/performance.md). Here the basis inverse is an explicit m x m matrix, so an
-// iteration costs one pass over the columns (two dot products of length m each: the
-// pivot row and the reduced costs, both recomputed from scratch rather than updated,
-// which keeps them exact) plus O(m^2).
+// (docs/performance.md). Here the basis inverse is an explicit m x m matrix and the rows
+// are stored contiguous, so an iteration costs a few passes over the columns (the pivot
+// row and the reduced costs as sums of m rows each, which vectorise; both recomputed
+// from scratch rather than updated, which keeps them exact) plus O(m^2).
 //
 // Rows carry slack variables w_r = a_r^T x with bounds [lo_r, hi_r] (an infinite one is
 // replaced by the bound the columns' boxes imply). The dual simplex starts from any dual
@@ -40,6 +40,11 @@ class DenseDualSimplex {
   // costs are compared as pairs), so that one solve gives what two phases would.
   void set_cost2(int j, double cost);
   void set_upper(int j, double upper);
+  // `count` new columns (nonbasic at their lower bound), after the others: column q's
+  // entries in coef[q m, (q + 1) m) (one per row), its bounds and both costs. The basis
+  // stays; solve() continues from it.
+  void add_columns(int count, const double* coef, const double* lower, const double* upper, const double* cost,
+                   const double* cost2);
   // A dense row (n entries); its slack enters the basis. Returns the row's number.
   int add_row(const double* coef, double lo, double hi);
 
@@ -60,37 +65,39 @@ class DenseDualSimplex {
  private:
   int total() const { return n_ + m_; }
   // Entry r of column j of [A, -I] (slack n + r is -e_r).
-  double col(int j, int r) const { return j < n_ ? a_[static_cast<std::size_t>(j) * ld_ + r] : (j - n_ == r ? -1.0 : 0.0); }
-  double dot_col(const double* v, int j) const;
+  double col(int j, int r) const { return j < n_ ? a_[static_cast<std::size_t>(r) * n_ + j] : (j - n_ == r ? -1.0 : 0.0); }
   double value(int j) const { return pos_[j] >= 0 ? xb_[pos_[j]] : (at_upper_[j] ? up_[j] : lo_[j]); }
-  void grow_rows();
   bool refactor();
   void compute_xb();
-  void compute_duals();
+  void row_combination(const double* v, std::vector<double>& out) const;
+  void compute_reduced_costs();
+  int wanted_bound(int j) const;
   int flip_to_dual_feasible();
-  int wanted_bound(int j, double& d, double& d2) const;
   void bound_rows();
+  int leaving_row() const;
   void move_nonbasic(int j, bool to_upper);
 
-  int n_ = 0, m_ = 0, ld_ = 0;  // ld_: row capacity, the stride of a_
-  std::vector<double> a_;       // column-major, ld_ per column
+  int n_ = 0, m_ = 0;
+  std::vector<double> a_;                       // row-major: row r is a_[r n, (r + 1) n)
   std::vector<double> lo_, up_, cost_, cost2_;  // per variable (columns, then slacks)
   std::vector<double> row_lo_, row_hi_;  // per row, as given (lo_, up_ of a slack: finite, bound_rows())
   std::vector<int> head_, pos_;          // basic variable per row; position or -1 per variable
   std::vector<unsigned char> at_upper_;  // nonbasic at its upper bound
-  std::vector<double> binv_;             // B^{-1}, m x m, row-major with stride ld_
-  std::vector<double> work_;             // refactor's copy of B
+  std::vector<double> binv_;             // B^{-1}, m x m, row-major
+  std::vector<double> work_, value_;     // refactor's copy of B; the columns' nonbasic values
   std::vector<double> nx_;               // N x_N (per row)
   std::vector<double> xb_, y_, y2_, rho_;  // basics; duals of both costs; pivot row of B^{-1}
-  std::vector<double> alpha_, d_, d2_;     // per breakpoint variable: |pivot row entry|, reduced costs' gaps
+  std::vector<double> alpha_, d_, d2_;     // per variable: pivot row entry, reduced costs
   std::vector<double> column_;             // entering column in the basis, B^{-1} a_j
   struct Break {
-    double ratio, ratio2;
+    double ratio, ratio2;  // |d| / |alpha|, |d2| / |alpha| (the latter where |d| is within the tolerance)
+    double gap, gap2, mag;  // |d|, |d2| on the feasible side; |alpha|
     int var;
   };
   std::vector<Break> breaks_;  // the ratio test's breakpoints
   int updates_ = 0, iterations_ = 0, stalled_ = 0;
   bool has_cost2_ = false;
+  bool duals_current_ = false;  // d_, d2_ hold the current basis's reduced costs
 };
 
 }  // namespace sre::kernels

@@ -92,7 +92,14 @@ void load(kernels::DenseDualSimplex& s, const RandomLp& lp, int rows) {
 void expect_same(kernels::DenseDualSimplex& s, const RandomLp& lp, kernels::DenseDualSimplex::Status st, int trial) {
   const double ref = clp_optimum(lp);
   if (std::isnan(ref)) {
-    EXPECT_EQ(st, kernels::DenseDualSimplex::Status::kInfeasible) << "trial " << trial;
+    double worst = 0.0;
+    if (st == kernels::DenseDualSimplex::Status::kOptimal)
+      for (std::size_t r = 0; r < lp.rows.size(); ++r) {
+        double act = 0.0;
+        for (int j = 0; j < lp.n; ++j) act += lp.rows[r][j] * s.x(j);
+        worst = std::max({worst, lp.rlo[r] - act, act - lp.rhi[r]});
+      }
+    EXPECT_EQ(st, kernels::DenseDualSimplex::Status::kInfeasible) << "trial " << trial << " worst row violation " << worst;
     return;
   }
   ASSERT_EQ(st, kernels::DenseDualSimplex::Status::kOptimal) << "trial " << trial;
@@ -203,6 +210,39 @@ TEST(DenseDualSimplex, SecondCostAmongTheFirstsOptima) {
     EXPECT_NEAR(mine2, ref2, 1e-6 * (1.0 + std::abs(ref2))) << "trial " << trial;
   }
   EXPECT_GT(solved, 100);
+}
+
+// Columns added to a solved (or infeasible) LP: the solve continues from the basis and
+// reaches the optimum of the whole LP, also with lexicographic costs.
+TEST(DenseDualSimplex, ColumnsAddedContinueFromTheBasis) {
+  std::mt19937_64 rng(21);
+  std::uniform_real_distribution<double> u01(0.0, 1.0);
+  kernels::DenseDualSimplex s;
+  int checked = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const int n = 20 + static_cast<int>(rng() % 200), m = 2 + static_cast<int>(rng() % 8);
+    RandomLp lp = random_lp(rng, n, m, false);
+    for (int j = 0; j < n; ++j) lp.up[j] -= lp.lo[j], lp.lo[j] = 0.0;  // columns at 0 when added
+    const int first = n / 3;  // the LP starts with the first third of the columns
+    s.reset(first);
+    for (int j = 0; j < first; ++j) s.set_column(j, lp.lo[j], lp.up[j], lp.cost[j]);
+    std::vector<double> row(first);
+    for (int r = 0; r < m; ++r) {
+      std::copy_n(lp.rows[r].begin(), first, row.begin());
+      s.add_row(row.data(), lp.rlo[r], lp.rhi[r]);
+    }
+    s.solve();
+    std::vector<double> coef, lower, upper, cost, cost2;
+    for (int j = first; j < n; ++j) {
+      for (int r = 0; r < m; ++r) coef.push_back(lp.rows[r][j]);
+      lower.push_back(lp.lo[j]), upper.push_back(lp.up[j]), cost.push_back(lp.cost[j]), cost2.push_back(0.0);
+    }
+    s.add_columns(n - first, coef.data(), lower.data(), upper.data(), cost.data(), cost2.data());
+    ASSERT_EQ(s.n_cols(), n);
+    expect_same(s, lp, s.solve(), trial);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 200);
 }
 
 }  // namespace

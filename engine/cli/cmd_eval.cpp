@@ -19,10 +19,10 @@ int cmd_eval(const std::vector<std::string>& args) {
        "comma-separated target ids to destroy (bus ids by default; substation names with --targets FILE.csv;\n"
        "group names such as 8+9+30 with --targets transformer-groups)")
       ("targets", po::value(&o.targets)->default_value(o.targets), "bus | transformer-groups | FILE.csv (bus_id,substation)")
-      ("response", po::value(&o.response)->default_value(o.response), "topology | dc | cascade | opf")
-      ("dispatch", po::value(&o.dispatch)->default_value(o.dispatch), "base dispatch: dcopf | case")
+      ("response", po::value(&o.response)->default_value(o.response), "operator | cascade | opf | dc | topology (see sre run --help)")
+      ("dispatch", po::value(&o.dispatch)->default_value(o.dispatch), "base dispatch: scopf | dcopf | case")
       ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all | worst")
-      ("tol", po::value(&o.tol)->default_value(o.tol), "overload tolerance")
+      ("tol", po::value(&o.tol)->default_value(o.tol), "protection trips above limit x (1 + tol)")
       ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
       ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: fast (low-rank updates of one base factor) or reference (refactorise per island)")
       ("json", po::bool_switch(&json), "print the results as one JSON object");
@@ -77,7 +77,10 @@ int cmd_eval(const std::vector<std::string>& args) {
         .array("tripped_branches", tripped)
         .number("total_demand_mw", net.total_demand_pos)
         .string("response", o.response)
-        .string("dispatch", o.dispatch);
+        .number("tol", o.tol)
+        .string("dispatch", o.dispatch)
+        .string("dispatch_used", to_string(study.dispatch_used()))
+        .string("assumptions", study.assumptions());
     std::cout << j.str() << "\n";
     return 0;
   }
@@ -88,7 +91,9 @@ int cmd_eval(const std::vector<std::string>& args) {
   std::printf("max loading (first) %.4f\n", r.max_loading_first);
   std::printf("overloaded (first)  %d\n", r.n_overloaded_first);
   std::printf("tripped             %d in %d rounds%s\n", r.n_tripped, r.cascade_steps, r.cap_hit ? " (step cap hit)" : "");
-  if (study.response().kind == ResponseKind::kOpf) std::printf("redispatch          %.6f MW\n", r.redispatch_mw);
+  if (study.response().kind == ResponseKind::kOpf || study.response().kind == ResponseKind::kOperator)
+    std::printf("redispatch          %.6f MW\n", r.redispatch_mw);
+  std::printf("assumptions         %s\n", study.assumptions().c_str());
   return 0;
 }
 

@@ -19,9 +19,11 @@ int cmd_worst(const std::vector<std::string>& args) {
       ("case", po::value(&o.case_path)->required(), "MATPOWER case file (format version 2, .m)")
       ("k", po::value(&w.k)->required(), "targets per strike set")
       ("targets", po::value(&o.targets)->default_value(o.targets), "bus | transformer-groups | FILE.csv (bus_id,substation)")
-      ("response", po::value(&o.response)->default_value(o.response), "topology | dc | cascade")
+      ("response", po::value(&o.response)->default_value(o.response), "operator | cascade | opf | dc | topology (see sre run --help)")
+      ("dispatch", po::value(&o.dispatch)->default_value(o.dispatch), "base dispatch: scopf | dcopf | case")
       ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all | worst")
-      ("tol", po::value(&o.tol)->default_value(o.tol), "overload tolerance")
+      ("tol", po::value(&o.tol)->default_value(o.tol), "protection trips above limit x (1 + tol)")
+      ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: fast or reference")
       ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
       ("restarts", po::value(&w.restarts)->default_value(w.restarts),
        "local-search starts (start 0: pure greedy; others: a random first target, then greedy)")
@@ -63,6 +65,9 @@ int cmd_worst(const std::vector<std::string>& args) {
         .boolean("time_limit_hit", r.time_limit_hit)
         .integer("k", w.k)
         .number("total_demand_mw", study.network().total_demand_pos)
+        .string("response", o.response)
+        .number("tol", o.tol)
+        .string("dispatch_used", to_string(study.dispatch_used()))
         .number("seconds", r.seconds);
     std::cout << j.str() << "\n";
     return 0;
@@ -70,6 +75,7 @@ int cmd_worst(const std::vector<std::string>& args) {
   std::printf("worst strikes of %d targets (%s; %llu evaluations, %.2f s)%s\n", w.k,
               r.exhaustive ? "exhaustive: exact" : "greedy + local search: lower bound",
               static_cast<unsigned long long>(r.evaluations), r.seconds, r.time_limit_hit ? " [time limit hit]" : "");
+  std::printf("  %s\n", study.assumptions().c_str());
   std::printf("  %4s  %12s  %8s  %s\n", "rank", "shed MW", "% demand", "targets");
   for (std::size_t i = 0; i < r.best.size(); ++i) {
     std::printf("  %4zu  %12.4f  %8.3f  ", i + 1, r.best[i].shed_mw, 100.0 * r.best[i].shed_mw / study.network().total_demand_pos);

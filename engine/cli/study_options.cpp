@@ -26,14 +26,20 @@ void add_study_options(po::options_description& desc, StudyOptions& o) {
       ("defence", po::value(&o.defence),
        "defence plan FILE.csv with columns target,intercept: a struck target survives with that probability")
       ("response", po::value(&o.response)->default_value(o.response),
-       "grid response: topology (islands and balancing only), dc (plus DC flows; overloads counted),\n"
-       "cascade (overloaded branches trip until none is left), opf (per island, least load shed by\n"
-       "re-dispatch within generator and line limits; an LP per sample)")
+       "grid response: operator (protection trips branches above (1 + tol) x their rating, round\n"
+       "after round, then the operator re-dispatches: in every island with a branch above its rating, the\n"
+       "least load shed by moving generation, within the ratings; the credible default), cascade\n"
+       "(protection only), opf (the re-dispatch only, on the state the strike leaves), dc (flows;\n"
+       "overloads counted, nothing trips), topology (islands and balancing only)")
       ("dispatch", po::value(&o.dispatch)->default_value(o.dispatch),
-       "base dispatch: dcopf (DC optimal power flow on the case's gencost; falls back to case, with a note,\n"
-       "when the case has no gencost; an infeasible OPF is an error) or case (generator outputs from the file)")
+       "base dispatch: scopf (DC optimal power flow with preventive N-1 security: no single branch loss\n"
+       "takes another branch above (1 + tol) x its rating; contingencies that no dispatch secures are\n"
+       "reported), dcopf (the DC OPF alone), or case (generator outputs from the file). An OPF that cannot\n"
+       "be had (no gencost, infeasible) falls back to case with a note")
       ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all (trip every overloaded branch) or worst (only the worst)")
-      ("tol", po::value(&o.tol)->default_value(o.tol), "overload tolerance: a branch trips above limit * (1 + tol)")
+      ("tol", po::value(&o.tol)->default_value(o.tol),
+       "protection: a branch trips above its limit x (1 + tol); 0.5 is a relay acting at 150 %; also the\n"
+       "post-contingency limit of --dispatch scopf")
       ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
       ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: fast (low-rank updates of one base factor) or reference (refactorise per island)")
       ("samples", po::value(&o.samples), "samples to evaluate (default 100000; exhaustive: all C(n, k))")
