@@ -25,7 +25,9 @@
 // The LP is solved by kernels::DenseDualSimplex (a few dense rows, many columns; Clp
 // spent about 0.6 ms of set-up on each such LP, docs/performance.md), started afresh for
 // every island of every sample, so the result is a pure function of the sample. Should it
-// fail (iteration limit, a singular basis), the sample's islands go to the full form.
+// stall or fail, Clp solves the same LP; should that fail too, the full form takes over.
+#include <ClpSimplex.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -39,11 +41,18 @@ namespace {
 // island's supply, far inside the LP's tolerance.
 constexpr double kDropBelow = 1e-12;
 // Monitored rows at most per island; an island that needs more goes to the full form.
-constexpr int kMaxRows = 256;
+constexpr int kMaxRows = 1024;
+// Rows added per round at most, the most overloaded first: a solution far from the
+// optimum can overload hundreds of branches that the optimum leaves alone.
+constexpr std::size_t kRowsPerRound = 32;
 // Rounds of row generation at most per phase.
-constexpr int kMaxRounds = 64;
-// Simplex iterations at most per solve.
-constexpr int kMaxIterations = 20000;
+constexpr int kMaxRounds = 128;
+// kernels::DenseDualSimplex's iterations at most per solve, kMinIterations + 20 per row
+// (typical solves take under 20; beyond, it is stalling and Clp takes over).
+constexpr int kMinIterations = 100;
+// Clp's tolerances for the same LP (at its default 1e-7 the dense rows' reduced costs,
+// differences of close numbers, left the least shed up to 3e-4 MW high).
+constexpr double kClpTolerance = 1e-11;
 
 enum class Kind : std::uint8_t { kUp, kDown, kShed };
 // How an LP with row generation ended: an optimum whose flows are within the limits, no
@@ -87,6 +96,7 @@ class ReducedRedispatch final : public Redispatch {
     const Network& net = *ctx.base.net;
     const GridState& s = ctx.state;
     clear_rows();
+    use_clp_ = shed_phase_ = false;
     solve_fixed_part(ctx, k);
     // The first rows: the island's branches above their limit.
     list_above(ctx, k, new_rows_);
@@ -101,6 +111,7 @@ class ReducedRedispatch final : public Redispatch {
     // Least shed, then least redispatch: the loads' columns join the LP, from its basis
     // (still dual feasible: the basic columns cost nothing in the first cost).
     add_shed_columns(net, s, k);
+    shed_phase_ = true;
     return solve_and_settle(ctx, k) == Outcome::kOptimal;
   }
 
@@ -162,7 +173,8 @@ class ReducedRedispatch final : public Redispatch {
     row_ref_.clear();
   }
 
-  // Limited branches of island k above L_e (+ margins) and not yet rows, ascending.
+  // Limited branches of island k above L_e (+ margins) and not yet rows: the
+  // kRowsPerRound most overloaded (loading, then lowest index), ascending.
   void list_above(const EvalContext& ctx, int k, std::vector<int>& out) {
     const BaseCase& base = ctx.base;
     const Network& net = *base.net;
@@ -171,6 +183,14 @@ class ReducedRedispatch final : public Redispatch {
     list_overloads(base, s, normal_mw_, scratch_);
     for (int e : scratch_)
       if (monitored_of_[e] < 0 && s.island_of[net.br_from[e]] == k) out.push_back(e);
+    if (out.size() <= kRowsPerRound) return;
+    auto loading = [&](int e) { return std::abs(s.flow_mw[e]) / base.limit_mw[e]; };
+    std::partial_sort(out.begin(), out.begin() + kRowsPerRound, out.end(), [&](int a, int b) {
+      const double la = loading(a), lb = loading(b);
+      return la != lb ? la > lb : a < b;
+    });
+    out.resize(kRowsPerRound);
+    std::sort(out.begin(), out.end());
   }
 
   // The part of the island's injections that no column moves, p_i = S0_i - d_i (every
@@ -271,6 +291,67 @@ class ReducedRedispatch final : public Redispatch {
     flows_from_angles(net, s);
   }
 
+  // The LP's optimum into x_: kernels::DenseDualSimplex from the basis at hand, or, once
+  // it has failed for this island (an iteration limit: stalling on a degenerate vertex;
+  // a singular basis), Clp on the same LP (its perturbation copes with degeneracy).
+  Outcome solve_lp() {
+    if (!use_clp_) {
+      const int m = lp_.n_rows();
+      const auto status = lp_.solve(kMinIterations + 20 * m);
+      if (status == kernels::DenseDualSimplex::Status::kInfeasible) return Outcome::kInfeasible;
+      if (status == kernels::DenseDualSimplex::Status::kOptimal) {
+        x_.resize(ncol_);
+        for (int j = 0; j < ncol_; ++j) x_[j] = lp_.x(j);
+        return Outcome::kOptimal;
+      }
+      use_clp_ = true;
+    }
+    return solve_with_clp();
+  }
+
+  // The same LP in Clp: the first cost, then the second with the first held at its optimum.
+  Outcome solve_with_clp() {
+    const int nrow = 1 + static_cast<int>(monitored_.size());
+    std::vector<CoinBigIndex> start(1, 0);
+    std::vector<int> index;
+    std::vector<double> value, lower(ncol_, 0.0), cost(ncol_), cost2(ncol_), rlo(nrow), rhi(nrow);
+    for (int j = 0; j < ncol_; ++j) {
+      const double sg = sign(col_kind_[j]);
+      index.push_back(0), value.push_back(sg);
+      for (std::size_t r = 0; r < monitored_.size(); ++r) {
+        const double a = sensitivity(r, col_bus_[j]);
+        if (a != 0.0) index.push_back(static_cast<int>(r) + 1), value.push_back(sg * a);
+      }
+      start.push_back(static_cast<CoinBigIndex>(index.size()));
+      const bool shed = col_kind_[j] == Kind::kShed;
+      const double redispatch = shed ? shed_cost(col_bus_[j]) : redispatch_cost(col_bus_[j]);
+      cost[j] = shed_phase_ ? (shed ? 1.0 : 0.0) : redispatch;
+      cost2[j] = shed_phase_ ? redispatch : 0.0;
+    }
+    rlo[0] = rhi[0] = balance_rhs_;
+    for (std::size_t r = 0; r < monitored_.size(); ++r) rlo[r + 1] = row_lo_[r], rhi[r + 1] = row_hi_[r];
+    ClpSimplex m;
+    m.setLogLevel(0);
+    m.setPrimalTolerance(kClpTolerance);
+    m.setDualTolerance(kClpTolerance);
+    m.loadProblem(ncol_, nrow, start.data(), index.data(), value.data(), lower.data(), col_upper_.data(), cost.data(),
+                  rlo.data(), rhi.data());
+    m.dual();
+    if (m.isProvenPrimalInfeasible()) return Outcome::kInfeasible;
+    if (!m.isProvenOptimal()) return Outcome::kFailed;
+    if (shed_phase_) {
+      const double first = m.objectiveValue();
+      std::vector<int> cols(ncol_);
+      for (int j = 0; j < ncol_; ++j) cols[j] = j;
+      m.addRow(ncol_, cols.data(), cost.data(), -COIN_DBL_MAX, first + 1e-9 * (1.0 + std::abs(first)));
+      for (int j = 0; j < ncol_; ++j) m.setObjectiveCoefficient(j, cost2[j]);
+      m.primal();
+      if (!m.isProvenOptimal()) return Outcome::kFailed;
+    }
+    x_.assign(m.primalColumnSolution(), m.primalColumnSolution() + ncol_);
+    return Outcome::kOptimal;
+  }
+
   // Solve the LP (from the basis at hand), write its injections into the state and solve
   // the flows; while they overload a branch that is not a row, add the rows and solve
   // again (the new rows cut the point off; the basis stays dual feasible).
@@ -278,9 +359,8 @@ class ReducedRedispatch final : public Redispatch {
     const Network& net = *ctx.base.net;
     GridState& s = ctx.state;
     for (int round = 0; round < kMaxRounds; ++round) {
-      const auto status = lp_.solve(kMaxIterations);
-      if (status == kernels::DenseDualSimplex::Status::kInfeasible) return Outcome::kInfeasible;
-      if (status != kernels::DenseDualSimplex::Status::kOptimal) return Outcome::kFailed;
+      const Outcome solved = solve_lp();
+      if (solved != Outcome::kOptimal) return solved;
       for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
         const int i = s.island_buses[p];
         supply_[i] = net.bus_supply_base[i];
@@ -289,9 +369,9 @@ class ReducedRedispatch final : public Redispatch {
       for (int j = 0; j < ncol_; ++j) {
         const int i = col_bus_[j];
         switch (col_kind_[j]) {
-          case Kind::kUp: supply_[i] += lp_.x(j); break;
-          case Kind::kDown: supply_[i] -= lp_.x(j); break;
-          case Kind::kShed: served_[i] -= lp_.x(j); break;
+          case Kind::kUp: supply_[i] += x_[j]; break;
+          case Kind::kDown: supply_[i] -= x_[j]; break;
+          case Kind::kShed: served_[i] -= x_[j]; break;
         }
       }
       settle_flows(ctx, k);
@@ -323,6 +403,8 @@ class ReducedRedispatch final : public Redispatch {
   // solve_fixed_part(): angles of the fixed part's difference, flows before the LP.
   std::vector<double> fixed_theta_, flow0_;
   kernels::DenseDualSimplex lp_;
+  std::vector<double> x_;  // the LP's solution
+  bool use_clp_ = false, shed_phase_ = false;
   std::vector<double> coef_, lower_, upper_, cost_, cost2_;  // add_shed_columns()' arrays
   std::vector<double> row_;  // one row's coefficients, per column
 };

@@ -12,6 +12,8 @@ constexpr int kRefactorEvery = 48;
 // Iterations in a row without a dual step (dual degenerate) after which Bland's rule
 // takes over until a step is made: it cannot cycle.
 constexpr int kStallLimit = 30;
+// The cost perturbation's scale (relative to 1 + |c_j|).
+constexpr double kPerturbation = 1e-7;
 }  // namespace
 
 void DenseDualSimplex::reset(int n) {
@@ -262,7 +264,11 @@ int DenseDualSimplex::leaving_row() const {
   for (int i = 0; i < m_; ++i) {
     const int h = head_[i];
     const double v = xb_[i];
-    const double viol = v < lo_[h] - primal_tolerance ? lo_[h] - v : v > up_[h] + primal_tolerance ? v - up_[h] : 0.0;
+    // Relative to the bound: basic values of hundreds of MW carry round-off of the
+    // explicit inverse far above an absolute 1e-9.
+    const double viol = v < lo_[h] - primal_tolerance * (1.0 + std::abs(lo_[h]))   ? lo_[h] - v
+                        : v > up_[h] + primal_tolerance * (1.0 + std::abs(up_[h])) ? v - up_[h]
+                                                                                   : 0.0;
     if (viol == 0.0) continue;
     if (bland) {
       if (p < 0 || h < head_[p]) p = i;
@@ -277,12 +283,47 @@ int DenseDualSimplex::leaving_row() const {
   return p;
 }
 
+// Dual degeneracy (many reduced costs at zero: columns that cost nothing in the first
+// cost, many near-equal sensitivities) lets the dual simplex stall. Each structural
+// column's first cost moves by a small fixed amount on the side its bound keeps dual
+// feasible (Koberstein 2005, section 6.2.2; the amount a hash of the column, so the same
+// LP takes the same path). The costs are put back once the perturbed problem is optimal,
+// and the simplex goes on from there to the optimum of the real costs.
+void DenseDualSimplex::perturb_costs() {
+  saved_cost_.assign(cost_.begin(), cost_.begin() + n_);
+  for (int j = 0; j < n_; ++j) {
+    if (pos_[j] >= 0 || lo_[j] == up_[j]) continue;
+    std::uint64_t z = static_cast<std::uint64_t>(j) * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+    z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ULL;
+    const double u = 0.5 + 0.5 * static_cast<double>(z >> 11) * 0x1.0p-53;
+    const double amount = kPerturbation * (1.0 + std::abs(cost_[j])) * u;
+    cost_[j] += at_upper_[j] ? -amount : amount;
+  }
+  perturbed_ = true;
+  duals_current_ = false;
+}
+
+void DenseDualSimplex::restore_costs() {
+  std::copy(saved_cost_.begin(), saved_cost_.end(), cost_.begin());
+  perturbed_ = false;
+  duals_current_ = false;
+}
+
 DenseDualSimplex::Status DenseDualSimplex::solve(int max_iterations) {
+  const Status status = iterate(max_iterations);
+  if (perturbed_) restore_costs();  // whatever the outcome, the costs are the caller's again
+  return status;
+}
+
+DenseDualSimplex::Status DenseDualSimplex::iterate(int max_iterations) {
   iterations_ = 0;
   stalled_ = 0;
+  single_step_ = false;
+  last_row_[0] = last_row_[1] = -1;
   bound_rows();
   if (!refactor()) return Status::kNumerical;
   flip_to_dual_feasible();
+  perturb_costs();
   rho_.resize(m_);
   const double inf = std::numeric_limits<double>::infinity();
   for (;;) {
@@ -295,6 +336,10 @@ DenseDualSimplex::Status DenseDualSimplex::solve(int max_iterations) {
       if (updates_ > 0) {
         if (!refactor()) return Status::kNumerical;
         continue;
+      }
+      if (perturbed_) {
+        restore_costs();
+        stalled_ = 0;
       }
       if (flip_to_dual_feasible() == 0) return Status::kOptimal;
       continue;
@@ -334,7 +379,7 @@ DenseDualSimplex::Status DenseDualSimplex::solve(int max_iterations) {
     auto heap_end = breaks_.end();  // [begin, heap_end): not passed; [heap_end, end): passed
     double slope = xb_[p] > up_[leaving] ? xb_[p] - up_[leaving] : lo_[leaving] - xb_[p];
     const bool bland = stalled_ >= kStallLimit;
-    while (!bland && heap_end != breaks_.begin()) {
+    while (!bland && !single_step_ && heap_end != breaks_.begin()) {
       const Break& b = breaks_.front();
       const double drop = b.mag * (up_[b.var] - lo_[b.var]);
       if (slope - drop <= 0.0) break;
@@ -360,6 +405,13 @@ DenseDualSimplex::Status DenseDualSimplex::solve(int max_iterations) {
     if (bland) chosen = &breaks_.front();  // lowest ratios, then index
     const int entering = chosen->var;
     stalled_ = chosen->ratio > 0.0 || chosen->ratio2 > 0.0 ? 0 : stalled_ + 1;
+    // A pivot that undoes the one before last (the same variables trading places in the
+    // same row, the same columns flipped back and forth) is a cycle the tolerances let
+    // through, seen on near-parallel columns whose first reduced costs are at round-off
+    // level: the plain ratio test (no bound flips) for the rest of this solve.
+    if (p == last_row_[0] && leaving == last_entering_[0] && entering == last_leaving_[0]) single_step_ = true;
+    last_row_[0] = last_row_[1], last_entering_[0] = last_entering_[1], last_leaving_[0] = last_leaving_[1];
+    last_row_[1] = p, last_entering_[1] = entering, last_leaving_[1] = leaving;
     for (auto b = heap_end; b != breaks_.end(); ++b) move_nonbasic(b->var, !at_upper_[b->var]);
     // The entering column in the basis, B^{-1} a_j; its entry p must be the pivot row's.
     const double alpha_p = alpha_[entering];

@@ -23,6 +23,7 @@
 // techniques for a fast and stable implementation", 2005, section 3.2.3) with Harris's
 // tolerance, ties to the lowest index: the path is a pure function of the inputs. Nothing allocates once the capacities are reached.
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -58,7 +59,7 @@ class DenseDualSimplex {
   double objective() const;
   int iterations() const { return iterations_; }
 
-  double primal_tolerance = 1e-9;  // bound violation of a basic variable
+  double primal_tolerance = 1e-9;  // bound violation of a basic variable, relative to 1 + |bound|
   double dual_tolerance = 1e-11;   // wrong-signed reduced cost
   double pivot_tolerance = 1e-9;   // smallest pivot-row entry a ratio test takes
 
@@ -76,6 +77,9 @@ class DenseDualSimplex {
   void bound_rows();
   int leaving_row() const;
   void move_nonbasic(int j, bool to_upper);
+  Status iterate(int max_iterations);
+  void perturb_costs();
+  void restore_costs();
 
   int n_ = 0, m_ = 0;
   std::vector<double> a_;                       // row-major: row r is a_[r n, (r + 1) n)
@@ -96,8 +100,12 @@ class DenseDualSimplex {
   };
   std::vector<Break> breaks_;  // the ratio test's breakpoints
   int updates_ = 0, iterations_ = 0, stalled_ = 0;
+  bool single_step_ = false;  // no bound flips for the rest of the solve (a cycle was seen)
+  int last_row_[2] = {-1, -1}, last_entering_[2] = {-1, -1}, last_leaving_[2] = {-1, -1};  // the last two pivots
   bool has_cost2_ = false;
-  bool duals_current_ = false;  // d_, d2_ hold the current basis's reduced costs
+  bool duals_current_ = false;
+  bool perturbed_ = false;
+  std::vector<double> saved_cost_;  // the first costs while perturbed  // d_, d2_ hold the current basis's reduced costs
 };
 
 }  // namespace sre::kernels
