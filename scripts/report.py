@@ -160,8 +160,15 @@ def main(argv=None):
     with f:
         total = float(f["/network"].attrs.get("total_demand_mw", float("nan"))) if "/network" in f else float("nan")
         samples = int(f["/summary"].attrs.get("samples", 0))
+        dispatch = f["/dispatch"] if "/dispatch" in f else None
+        used = text(dispatch.attrs.get("used", "?")) if dispatch is not None else text(f.attrs.get("dispatch", "?"))
+        insecure = len(dispatch["insecure_branch_row"]) if dispatch is not None and "insecure_branch_row" in dispatch else 0
         key = [
             ("case", text(f.attrs.get("case_path", "?"))),
+            ("response", "%s (rule %s)" % (text(f.attrs.get("response", "?")), text(f.attrs.get("rule", "?")))),
+            ("protection tol", "%s (a branch trips above its limit x (1 + tol))" % text(f.attrs.get("tol", "?"))),
+            ("base dispatch", used + (" (%d contingencies left insecure)" % insecure if used == "scopf" else "")
+             + ("; note: " + text(dispatch.attrs.get("note", "")) if dispatch is not None and text(dispatch.attrs.get("note", "")) else "")),
             ("samples", "%d" % samples),
             ("total demand", "%.1f MW" % total),
             ("mean shed", "%.3f MW [95%% CI %.3f, %.3f]" % (scalar(f, "/summary/shed_mw/mean"), scalar(f, "/summary/shed_mw/ci95_low"),
