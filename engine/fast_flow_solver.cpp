@@ -335,33 +335,26 @@ class FastFlowSolver final : public FlowSolver {
     const FastFlowShared& sh = *sh_;
     const double inv_base = 1.0 / net.base_mva;
     const int* bus = sh.bus_of_pos.data();
-    const int n = sh.n_var;
     for (int first = 0; first < count; first += kMoreLanes) {
       const int lanes = std::min(kMoreLanes, count - first);
       for (int v = 0; v < lanes; ++v) {
         const double* r = rhs[first + v];
         double* x = more_[v].data();
-        if (last_ == Path::kRefactor) {
-          for (int p = 0; p < n; ++p) x[p] = r[bus[p]] * inv_base;
-          pf_.solve(x);
+        if (last_ == Path::kWoodbury && forward_sparse(net, r, x)) {
+          wb_.apply(x);
           continue;
         }
-        if (!forward_sparse(net, r, x)) {
-          for (int p = 0; p < n; ++p) x[p] = r[bus[p]] * inv_base;
+        for (int p = 0; p < sh.n_var; ++p) x[p] = r[bus[p]] * inv_base;
+        if (last_ == Path::kRefactor) {
+          pf_.forward(x);
+        } else {
           sh.factor.forward(x);
+          wb_.apply(x);
         }
-        wb_.apply(x);
-        sh.factor.scale_d(x);
-        more_ptr_[v] = x;
       }
-      if (last_ == Path::kWoodbury) sh.factor.backward_multi(more_ptr_.data(), lanes);
-      for (int v = 0; v < lanes; ++v) {
-        double* r = rhs[first + v];
-        const double* x = more_[v].data();
-        for (int i : sh.fixed_buses) r[i] = 0.0;
-        for (int p = 0; p < n; ++p) r[bus[p]] = x[p];
-      }
+      finish_lanes(lanes, rhs + first);
     }
+    x_from_refactor_ = false;  // x_ no longer holds the latest solve's solution
   }
 
  private:
@@ -423,14 +416,12 @@ class FastFlowSolver final : public FlowSolver {
       return;
     }
     const double inv_base = 1.0 / net.base_mva;
-    const int* bus = sh.bus_of_pos.data();
-    const int n = sh.n_var;
     for (int first = 0; first < count; first += kMoreLanes) {
       const int lanes = std::min(kMoreLanes, count - first);
       for (int v = 0; v < lanes; ++v) {
         const int e = branches[first + v];
         double* x = more_[v].data();
-        std::fill(x, x + n, 0.0);
+        std::fill(x, x + sh.n_var, 0.0);
         for (const auto& [i, sign] : {std::pair{net.br_from[e], inv_base}, std::pair{net.br_to[e], -inv_base}}) {
           const int p = sh.pos_of_bus[i];
           if (p < 0) continue;
@@ -439,18 +430,36 @@ class FastFlowSolver final : public FlowSolver {
           for (int q = 0, len = col_len(p); q < len; ++q) x[ci[q]] += sign * cv[q];
         }
         wb_.apply(x);
-        sh.factor.scale_d(x);
-        more_ptr_[v] = x;
       }
-      sh.factor.backward_multi(more_ptr_.data(), lanes);
-      for (int v = 0; v < lanes; ++v) {
-        double* r = theta[first + v];
-        const double* x = more_[v].data();
-        for (int i : sh.fixed_buses) r[i] = 0.0;
-        for (int p = 0; p < n; ++p) r[bus[p]] = x[p];
-      }
+      finish_lanes(lanes, theta + first);
     }
     x_from_refactor_ = false;
+  }
+
+  // The rest of the solve of solve_more()'s and solve_transfers()' lanes, whose vectors
+  // hold L^{-1} P r (after the Woodbury correction on that path): D^{-1}, one backward
+  // pass over L for all of them (the per-thread factor's own on the refactor path), then
+  // each vector's angles per bus into out[v].
+  void finish_lanes(int lanes, double* const* out) {
+    const FastFlowShared& sh = *sh_;
+    for (int v = 0; v < lanes; ++v) {
+      double* x = more_[v].data();
+      more_ptr_[v] = x;
+      if (last_ == Path::kRefactor) {
+        pf_.scale_d(x);
+        pf_.backward(x);
+      } else {
+        sh.factor.scale_d(x);
+      }
+    }
+    if (last_ == Path::kWoodbury) sh.factor.backward_multi(more_ptr_.data(), lanes);
+    const int* bus = sh.bus_of_pos.data();
+    for (int v = 0; v < lanes; ++v) {
+      double* r = out[v];
+      const double* x = more_ptr_[v];
+      for (int i : sh.fixed_buses) r[i] = 0.0;
+      for (int p = 0; p < sh.n_var; ++p) r[bus[p]] = x[p];
+    }
   }
 
   // x <- L^{-1} P r (factor order) as a combination of the precomputed columns when r (per
