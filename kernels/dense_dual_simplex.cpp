@@ -323,7 +323,7 @@ DenseDualSimplex::Status DenseDualSimplex::iterate(int max_iterations) {
   bound_rows();
   if (!refactor()) return Status::kNumerical;
   flip_to_dual_feasible();
-  perturb_costs();
+  if (perturb) perturb_costs();
   rho_.resize(m_);
   const double inf = std::numeric_limits<double>::infinity();
   for (;;) {
