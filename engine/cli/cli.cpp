@@ -34,8 +34,9 @@ const std::map<std::string, Subcommand>& subcommands() {
 void print_top_help(std::ostream& os) {
   os << "sre " << kVersion << " - Monte Carlo strike-resilience engine\n\n"
      << "Samples (or enumerates) strikes on substations of a transmission network, finds the\n"
-     << "islands left, balances each, solves DC power flow, follows overload cascades and\n"
-     << "reports how much load is lost, how often, and which substations matter.\n\n"
+     << "islands left, balances each, solves DC power flow, lets protection trip what is\n"
+     << "overloaded and the operator re-dispatch, and reports how much load is lost, how often,\n"
+     << "and which substations matter (defaults: N-1-secure dispatch, protection at 150 %).\n\n"
      << "usage: sre SUBCOMMAND [OPTIONS]\n\nsubcommands:\n";
   for (const auto& [name, sub] : subcommands()) os << "  " << name << std::string(10 - name.size(), ' ') << sub.summary << "\n";
   os << "\n'sre SUBCOMMAND --help' explains every option with its default.\n"
