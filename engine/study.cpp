@@ -34,8 +34,15 @@ Study::Study(const StudyOptions& o) : options_(o) {
   response_.full_lp = o.solver == "reference";
   if (o.case_path.empty()) throw InputError("--case is required: a MATPOWER case file (.m)");
 
+  // The targets and the strike budget first: they depend on the topology alone, which the
+  // dispatch leaves as it is, and a bad --k should not wait for an OPF to be refused.
+  Network case_net = load_network(o.case_path);
+  targets_ = make_targets(case_net, o.targets);
+  const int nt = targets_.size();
+  if (model != StrikeModel::kIndependent)
+    StrikeSampler(model == StrikeModel::kWeighted ? StrikeModel::kUniform : model, nt, o.k, {}, {});
   {
-    AppliedDispatch applied = apply_dispatch(load_network(o.case_path), parse_dispatch(o.dispatch), o.tol);
+    AppliedDispatch applied = apply_dispatch(case_net, parse_dispatch(o.dispatch), o.tol);
     net_ = std::move(applied.net);
     dispatch_used_ = applied.used;
     dispatch_note_ = applied.note;
@@ -46,8 +53,6 @@ Study::Study(const StudyOptions& o) : options_(o) {
   base_ = make_base_case(net_);
   if (o.solver == "fast") fast_shared_ = make_fast_flow_shared(net_);
   islands_.prepare(net_);
-  targets_ = make_targets(net_, o.targets);
-  const int nt = targets_.size();
 
   std::vector<double> weights, probabilities;
   if (model == StrikeModel::kWeighted) weights = target_weights(net_, targets_, o.weights, base_.state.flow_mw);

@@ -5,6 +5,7 @@
 #include "engine/cli/json_writer.hpp"
 #include "engine/cli/study_options.hpp"
 #include "engine/defence_planner.hpp"
+#include "engine/cli/option_values.hpp"
 #include "engine/input_error.hpp"
 
 namespace sre::cli {
@@ -34,8 +35,8 @@ int cmd_defend(const std::vector<std::string>& args) {
   bool json = false;
   def_desc.add_options()
       ("config", po::value(&config), "INI file of study options (configs/*.ini); the command line wins")
-      ("budget", po::value(&d.budget)->required(), "number of targets to defend")
-      ("intercept", po::value(&d.intercept)->default_value(0.9),
+      ("budget", whole(&d.budget, "budget", 1, 1000000, false)->required(), "number of targets to defend")
+      ("intercept", real(&d.intercept, "intercept", 0.0, 1.0),
        "probability that a defended target survives a strike on it (written to PLAN.csv)")
       ("objective", po::value(&objective)->default_value(objective),
        "what to minimise: mean (expected shed, MW), cvar90 | cvar99 (mean of the worst 10% | 1% of\n"
@@ -44,7 +45,7 @@ int cmd_defend(const std::vector<std::string>& args) {
        "fixed: strikes do not depend on the defence; weighted: the attacker strikes k targets in\n"
        "proportion to weights (--weights under --strike weighted, else equal), a defended target's weight\n"
        "multiplied by (1 - q) (slow: every candidate is a full re-run)")
-      ("threads", po::value(&d.threads)->default_value(0), "worker threads (0 = all cores); results do not depend on it")
+      ("threads", whole(&d.threads, "threads", 0, 4096), "worker threads (0 = all cores); results do not depend on it")
       ("out", po::value(&out_path)->required(), "PLAN.csv to write (target,intercept; for `sre run --defence`)")
       ("json", po::bool_switch(&json), "print the steps and the baseline comparison as one JSON object");
   po::options_description desc;

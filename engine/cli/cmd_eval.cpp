@@ -4,6 +4,7 @@
 
 #include "engine/cli/json_writer.hpp"
 #include "engine/cli/study_options.hpp"
+#include "engine/cli/option_values.hpp"
 #include "engine/input_error.hpp"
 
 namespace sre::cli {
@@ -22,8 +23,8 @@ int cmd_eval(const std::vector<std::string>& args) {
       ("response", po::value(&o.response)->default_value(o.response), "operator | cascade | opf | dc | topology (see sre run --help)")
       ("dispatch", po::value(&o.dispatch)->default_value(o.dispatch), "base dispatch: scopf | dcopf | case")
       ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all | worst")
-      ("tol", po::value(&o.tol)->default_value(o.tol), "protection trips above limit x (1 + tol)")
-      ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
+      ("tol", real(&o.tol, "tol", 0.0, 1e6), "protection trips above limit x (1 + tol)")
+      ("max-steps", whole(&o.max_steps, "max-steps", 0, 1000000), "cascade rounds at most")
       ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: fast (low-rank updates of one base factor) or reference (refactorise per island)")
       ("json", po::bool_switch(&json), "print the results as one JSON object");
   po::variables_map vm;

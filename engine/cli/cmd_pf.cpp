@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "engine/cli/cli.hpp"
+#include "engine/cli/option_values.hpp"
 #include "engine/dc_opf.hpp"
 #include "engine/dc_power_flow.hpp"
 #include "engine/input_error.hpp"
@@ -154,7 +155,7 @@ int cmd_pf(const std::vector<std::string>& args) {
       "security (after any single branch loss that splits no island, every branch within rateA (1 + tol));\n"
       "prints cost, binding limits and (scopf) the contingencies left insecure, and with --csv also writes\n"
       "gen.csv and summary.json (cost, status, scopf: \"insecure\"); bus.csv gains lam_p (LMP, $/MWh)")(
-      "tol", po::value(&opf_options.tol)->default_value(opf_options.tol),
+      "tol", real(&opf_options.tol, "tol", 0.0, 1e6),
       "--dispatch scopf: post-contingency limits rateA (1 + tol), protection's threshold")(
       "csv", po::value(&csv_dir), "write DIR/bus.csv (bus_id,va_deg), DIR/branch.csv (index,f_bus,t_bus,pf_mw; "
                                   "1-based branch row, in-service branches only) and DIR/gen.csv (index,bus,pg_mw)");

@@ -11,6 +11,7 @@
 #include "engine/cli/study_options.hpp"
 #include "engine/defence_planner.hpp"
 #include "engine/hdf5_handles.hpp"
+#include "engine/cli/option_values.hpp"
 #include "engine/input_error.hpp"
 #include "engine/summary.hpp"
 
@@ -122,8 +123,8 @@ int cmd_rank(const std::vector<std::string>& args) {
   rank_desc.add_options()
       ("results", po::value(&results), "results file of `sre run` (HDF5)")
       ("config", po::value(&config), "INI file of study options (with --case instead of --results)")
-      ("threads", po::value(&threads)->default_value(0), "worker threads for an in-process study (0 = all cores)")
-      ("top", po::value(&top)->default_value(top), "targets to print (0: all)")
+      ("threads", whole(&threads, "threads", 0, 4096), "worker threads for an in-process study (0 = all cores)")
+      ("top", whole(&top, "top", 0, kMaxWhole), "targets to print (0: all)")
       ("by", po::value(&by)->default_value(by),
        "criticality (mean shed when destroyed minus when not, MW), shed_when_destroyed (MW), or\n"
        "destroyed (probability that the target is destroyed)")

@@ -19,6 +19,7 @@
 
 #include "engine/cli/study_options.hpp"
 #include "engine/cluster.hpp"
+#include "engine/cli/option_values.hpp"
 #include "engine/input_error.hpp"
 #include "engine/results_file.hpp"
 #include "engine/run_report.hpp"
@@ -135,7 +136,7 @@ bool make_plan(const std::vector<std::string>& args, Plan& p, int rank, int rank
   int threads = 0;
   run_desc.add_options()
       ("config", po::value(&config), "INI file of study options (configs/*.ini); the command line wins")
-      ("threads", po::value(&threads)->default_value(0), "worker threads (0 = all cores); results do not depend on it")
+      ("threads", whole(&threads, "threads", 0, 4096), "worker threads (0 = all cores); results do not depend on it")
       ("out", po::value(&p.out_path)->default_value("results.h5"), "HDF5 results file (docs/results-format.md)")
       ("save-samples", po::bool_switch(&p.save_samples), "also store every sample (shed, counts, destroyed targets)")
       ("quiet", po::bool_switch(&p.quiet), "no progress on stderr");
@@ -147,7 +148,7 @@ bool make_plan(const std::vector<std::string>& args, Plan& p, int rank, int rank
       ("checkpoint", po::value(&p.checkpoint_path),
        "FILE: save the tally and the completed sample range to FILE every --checkpoint-every\n"
        "seconds, and on SIGTERM/SIGINT (then exit with status 75)")
-      ("checkpoint-every", po::value(&p.checkpoint_every)->default_value(60.0), "seconds between checkpoints")
+      ("checkpoint-every", real(&p.checkpoint_every, "checkpoint-every", 0.0, 1e9), "seconds between checkpoints")
       ("resume", po::value(&p.resume_path), "FILE: continue the same study from this checkpoint");
   po::options_description desc;
   desc.add(study_desc).add(run_desc).add(cluster_desc);

@@ -5,6 +5,7 @@
 
 #include "engine/cli/json_writer.hpp"
 #include "engine/cli/study_options.hpp"
+#include "engine/cli/option_values.hpp"
 #include "engine/input_error.hpp"
 #include "engine/worst_case_search.hpp"
 
@@ -17,23 +18,23 @@ int cmd_worst(const std::vector<std::string>& args) {
   bool json = false;
   desc.add_options()
       ("case", po::value(&o.case_path)->required(), "MATPOWER case file (format version 2, .m)")
-      ("k", po::value(&w.k)->required(), "targets per strike set")
+      ("k", whole(&w.k, "k", 1, 1000000, false)->required(), "targets per strike set")
       ("targets", po::value(&o.targets)->default_value(o.targets), "bus | transformer-groups | FILE.csv (bus_id,substation)")
       ("response", po::value(&o.response)->default_value(o.response), "operator | cascade | opf | dc | topology (see sre run --help)")
       ("dispatch", po::value(&o.dispatch)->default_value(o.dispatch), "base dispatch: scopf | dcopf | case")
       ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all | worst")
-      ("tol", po::value(&o.tol)->default_value(o.tol), "protection trips above limit x (1 + tol)")
+      ("tol", real(&o.tol, "tol", 0.0, 1e6), "protection trips above limit x (1 + tol)")
       ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: fast or reference")
-      ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
-      ("restarts", po::value(&w.restarts)->default_value(w.restarts),
+      ("max-steps", whole(&o.max_steps, "max-steps", 0, 1000000), "cascade rounds at most")
+      ("restarts", whole(&w.restarts, "restarts", 1, 1000000),
        "local-search starts (start 0: pure greedy; others: a random first target, then greedy)")
-      ("time-limit", po::value(&w.time_limit_s)->default_value(w.time_limit_s),
+      ("time-limit", real(&w.time_limit_s, "time-limit", 0.0, 1e9),
        "seconds for the heuristic search (checked between neighbourhood scans; not for enumeration)")
-      ("seed", po::value(&w.seed)->default_value(w.seed), "seed of the random starts")
-      ("keep", po::value(&w.keep)->default_value(w.keep), "best distinct sets to report")
-      ("exhaustive-limit", po::value(&w.exhaustive_limit)->default_value(w.exhaustive_limit),
+      ("seed", whole(&w.seed, "seed", 0, kMaxWhole), "seed of the random starts")
+      ("keep", whole(&w.keep, "keep", 1, 1000000), "best distinct sets to report")
+      ("exhaustive-limit", whole(&w.exhaustive_limit, "exhaustive-limit", 0, kMaxWhole),
        "enumerate every K-subset (exact answer) when C(n, K) is at most this")
-      ("threads", po::value(&w.threads)->default_value(0), "worker threads (0 = all cores)")
+      ("threads", whole(&w.threads, "threads", 0, 4096), "worker threads (0 = all cores)")
       ("json", po::bool_switch(&json), "print {\"best\": [{\"targets\": [...], \"shed_mw\": ...}, ...], \"evaluations\": N}");
   po::variables_map vm;
   if (!parse_command_line("worst", "--case FILE --k K [options] [--json]",

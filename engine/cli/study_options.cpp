@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/cli/option_values.hpp"
 #include "engine/input_error.hpp"
 
 namespace sre::cli {
@@ -17,11 +18,11 @@ void add_study_options(po::options_description& desc, StudyOptions& o) {
       ("strike", po::value(&o.strike)->default_value(o.strike),
        "strike model: uniform (k distinct targets), weighted (k targets drawn in proportion to\n"
        "--weights), independent (each target with probability p), exhaustive (every k-subset once)")
-      ("k", po::value(&o.k)->default_value(o.k), "targets struck per sample (uniform, weighted, exhaustive)")
+      ("k", whole(&o.k, "k", 1, 1000000), "targets struck per sample (uniform, weighted, exhaustive)")
       ("weights", po::value(&o.weights)->default_value(o.weights),
        "weights for --strike weighted: degree, demand, generation, throughput, or FILE.csv:COLUMN\n"
        "(CSV with a `target` column)")
-      ("probability", po::value(&o.probability), "strike probability of every target (--strike independent)")
+      ("probability", real(&o.probability, "probability", 0.0, 1.0, false), "strike probability of every target (--strike independent)")
       ("probabilities", po::value(&o.probabilities), "per-target strike probabilities FILE.csv:COLUMN (--strike independent)")
       ("defence", po::value(&o.defence),
        "defence plan FILE.csv with columns target,intercept: a struck target survives with that probability")
@@ -37,14 +38,33 @@ void add_study_options(po::options_description& desc, StudyOptions& o) {
        "reported), dcopf (the DC OPF alone), or case (generator outputs from the file). An OPF that cannot\n"
        "be had (no gencost, infeasible) falls back to case with a note")
       ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all (trip every overloaded branch) or worst (only the worst)")
-      ("tol", po::value(&o.tol)->default_value(o.tol),
+      ("tol", real(&o.tol, "tol", 0.0, 1e6),
        "protection: a branch trips above its limit x (1 + tol); 0.5 is a relay acting at 150 %; also the\n"
        "post-contingency limit of --dispatch scopf")
-      ("max-steps", po::value(&o.max_steps)->default_value(o.max_steps), "cascade rounds at most")
+      ("max-steps", whole(&o.max_steps, "max-steps", 0, 1000000), "cascade rounds at most")
       ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: fast (low-rank updates of one base factor) or reference (refactorise per island)")
-      ("samples", po::value(&o.samples), "samples to evaluate (default 100000; exhaustive: all C(n, k))")
-      ("seed", po::value(&o.seed)->default_value(o.seed), "random seed: the same seed gives the same results on any thread count");
+      ("samples", whole(&o.samples, "samples", 1, kMaxWhole, false), "samples to evaluate (default 100000; exhaustive: all C(n, k))")
+      ("seed", whole(&o.seed, "seed", 0, kMaxWhole), "random seed: the same seed gives the same results on any thread count");
 }
+
+namespace {
+// The 1-based line of `key = ...` in the config file, 0 when not found.
+int config_line(const std::string& path, std::string key) {
+  while (!key.empty() && key.front() == '-') key.erase(key.begin());
+  std::ifstream in(path);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#' || line[start] == ';') continue;
+    const auto eq = line.find('=', start);
+    if (eq == std::string::npos) continue;
+    std::string name = line.substr(start, eq - start);
+    name.erase(name.find_last_not_of(" \t") + 1);
+    if (name == key) return n;
+  }
+  return 0;
+}
+}  // namespace
 
 void apply_config_file(const po::options_description& desc, po::variables_map& vm, const std::string& config_path) {
   if (config_path.empty()) return;
@@ -53,6 +73,12 @@ void apply_config_file(const po::options_description& desc, po::variables_map& v
   try {
     po::store(po::parse_config_file(in, desc, false), vm);
     po::notify(vm);
+  } catch (const OptionValueError& e) {
+    throw InputError(config_path, config_line(config_path, e.option), e.what());
+  } catch (const po::error_with_option_name& e) {
+    throw InputError(config_path, config_line(config_path, e.get_option_name()),
+                     std::string(e.what()) + " (a config file holds `option = value` lines with the long option names "
+                                             "of `sre run --help`)");
   } catch (const po::error& e) {
     throw InputError(config_path, 0, std::string(e.what()) + " (a config file holds `option = value` lines with the "
                                                              "long option names of `sre run --help`)");

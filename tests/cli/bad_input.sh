@@ -17,7 +17,19 @@ expect_error() {  # expect_error PATTERN ARGS...
 printf 'target,intercept\n99,0.5\n' > "$tmp/bad_defence.csv"
 printf 'bus_id,substation\n1,A\n77,B\n' > "$tmp/bad_targets.csv"
 expect_error "between 1 and the number of targets" run --case "$case" --k 10 --quiet --out "$tmp/x.h5"
-expect_error "outside \[0, 1\]" run --case "$case" --strike independent --probability 1.5 --quiet --out "$tmp/x.h5"
+expect_error "probability 1.5: must be a finite number from 0 to 1" run --case "$case" --strike independent --probability 1.5 --quiet --out "$tmp/x.h5"
+# Whole numbers are parsed signed and checked: nothing wraps around, 0 is not "the default".
+expect_error "samples -5: must be a whole number at least 1" run --case "$case" --samples -5 --quiet --out "$tmp/x.h5"
+expect_error "samples 0: must be a whole number at least 1" run --case "$case" --samples 0 --quiet --out "$tmp/x.h5"
+expect_error "seed -1: must be a whole number at least 0" run --case "$case" --seed -1 --quiet --out "$tmp/x.h5"
+expect_error "threads -2: must be a whole number" run --case "$case" --threads -2 --quiet --out "$tmp/x.h5"
+expect_error "tol nan: must be a finite number" run --case "$case" --tol nan --quiet --out "$tmp/x.h5"
+expect_error "budget 0: must be a whole number" defend --case "$case" --budget 0 --out "$tmp/plan.csv"
+expect_error "k -1: must be a whole number" worst --case "$case" --k -1
+expect_error "top -3: must be a whole number" rank --case "$case" --top -3
+# From a config file: the file and the line.
+printf 'case = %s\n# a comment\nsamples = -5\n' "$case" > "$tmp/bad.ini"
+expect_error "bad.ini:3: --samples -5: must be a whole number" run --config "$tmp/bad.ini" --quiet --out "$tmp/x.h5"
 expect_error "allowed values are uniform" run --case "$case" --strike sideways --quiet --out "$tmp/x.h5"
 expect_error "allowed values are topology" run --case "$case" --response pray --quiet --out "$tmp/x.h5"
 expect_error "not a target of this study" run --case "$case" --defence "$tmp/bad_defence.csv" --quiet --out "$tmp/x.h5"
