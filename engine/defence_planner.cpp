@@ -16,6 +16,7 @@
 #include <numeric>
 
 #include "engine/input_error.hpp"
+#include "engine/output_file.hpp"
 #include "engine/sample_rng.hpp"
 #include "engine/summary.hpp"
 
@@ -151,14 +152,11 @@ std::vector<int> top_targets(const std::vector<double>& value, int count) {
 }
 
 void write_defence_csv(const std::string& path, const TargetSet& targets, const std::vector<int>& defended, double q) {
-  std::ofstream out(path);
-  if (!out) throw InputError(path, 0, "cannot create the defence plan file; check the directory exists and is writable");
   char qs[64];
   const auto end = std::to_chars(qs, qs + sizeof qs, q).ptr;  // shortest text that reads back as q
-  out << "target,intercept\n";
-  for (int t : defended) out << targets.name[t] << "," << std::string(qs, end) << "\n";
-  out.close();
-  if (!out) throw InputError(path, 0, "could not write the defence plan file");
+  std::string text = "target,intercept\n";
+  for (int t : defended) text += targets.name[t] + "," + std::string(qs, end) + "\n";
+  write_file_atomically(path, text, "defence plan");
 }
 
 std::vector<double> evaluate_defence_full(const StudyOptions& options, const std::vector<int>& defended, double q,

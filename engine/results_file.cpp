@@ -17,6 +17,7 @@
 
 #include "engine/hdf5_handles.hpp"
 #include "engine/input_error.hpp"
+#include "engine/output_file.hpp"
 #include "engine/version.hpp"
 
 namespace sre {
@@ -630,40 +631,6 @@ RunMetadata read_meta(hid_t file) {
 // ---------------------------------------------------------------------------
 // Files and directories.
 
-fs::path directory_of(const std::string& path) {
-  const fs::path dir = fs::path(path).parent_path();
-  return dir.empty() ? fs::path(".") : dir;
-}
-
-std::string temp_name(const std::string& path) { return path + ".tmp." + std::to_string(::getpid()); }
-
-void require_directory(const std::string& path) {
-  std::error_code ec;
-  const fs::path dir = directory_of(path);
-  if (!fs::is_directory(dir, ec))
-    throw InputError(path, 0, "cannot write here: directory '" + dir.string() +
-                                  "' does not exist; create it or choose another output path");
-  if (fs::is_directory(path, ec))
-    throw InputError(path, 0, "is a directory; give a file name for the results");
-}
-
-void remove_quietly(const std::string& path) {
-  std::error_code ec;
-  fs::remove(path, ec);
-}
-
-// Forces the file's bytes to disk, so that after the rename the final name never
-// points at data still in the page cache when the machine goes down.
-void sync_to_disk(const std::string& path, const std::string& target) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  const bool ok = fd >= 0 && ::fsync(fd) == 0;
-  const int err = errno;
-  if (fd >= 0) ::close(fd);
-  if (!ok)
-    throw InputError(target, 0, "cannot write the results file: syncing " + path + " to disk failed (" +
-                                    std::error_code(err, std::generic_category()).message() + ")");
-}
-
 h5::File create_file(const std::string& path) {
   h5::PropList fapl(H5Pcreate(H5P_FILE_ACCESS), "create file access properties");
   // Closing the file closes every object in it, so the bytes are complete before the rename.
@@ -677,8 +644,8 @@ void write_results_file(const std::string& path, const RunMetadata& meta, const 
                         const std::vector<double>& limit_mw, const Tally& tally, const Summary& summary,
                         const SavedSamples* samples) {
   h5::silence_errors();
-  require_directory(path);
-  const std::string tmp = temp_name(path);
+  check_output_path(path);
+  const std::string tmp = temporary_path(path);
   try {
     h5::File file = create_file(tmp);
     const hid_t f = file.get();
@@ -692,18 +659,14 @@ void write_results_file(const std::string& path, const RunMetadata& meta, const 
     if (samples) write_samples(f, *samples);
     h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush " + tmp);
     file.close("close " + tmp);
-    sync_to_disk(tmp, path);
-    fs::rename(tmp, path);
   } catch (const h5::Error& e) {
     remove_quietly(tmp);
     throw InputError(path, 0, std::string("cannot write the results file: ") + e.what());
-  } catch (const fs::filesystem_error& e) {
-    remove_quietly(tmp);
-    throw InputError(path, 0, "cannot move the finished results from " + tmp + " into place: " + e.code().message());
   } catch (...) {
     remove_quietly(tmp);
     throw;
   }
+  commit_file(tmp, path, "results file");
 }
 
 StoredTally read_tally_file(const std::string& path) {
@@ -725,18 +688,6 @@ StoredTally read_tally_file(const std::string& path) {
   }
 }
 
-void check_writable(const std::string& path) {
-  require_directory(path);
-  // Probe with the name the writer will use, then remove it.
-  const std::string probe = temp_name(path);
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) {
-    const std::string reason = std::error_code(errno, std::generic_category()).message();
-    throw InputError(path, 0, "cannot create files in directory '" + directory_of(path).string() + "' (" + reason +
-                                  "); choose a writable output path");
-  }
-  ::close(fd);
-  remove_quietly(probe);
-}
+void check_writable(const std::string& path) { check_output_path(path); }
 
 }  // namespace sre

@@ -4,26 +4,39 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "engine/cli/cli.hpp"
 #include "engine/cli/option_values.hpp"
 #include "engine/dc_opf.hpp"
 #include "engine/dc_power_flow.hpp"
 #include "engine/input_error.hpp"
+#include "engine/output_file.hpp"
 
 namespace sre::cli {
 namespace {
 
-std::ofstream open_csv(const std::filesystem::path& path) {
-  std::ofstream out(path);
-  if (!out) throw InputError("cannot write " + path.string() + "; check that the directory exists and is writable");
-  return out;
-}
+// A CSV (or JSON) file written whole: gathered here, then moved into place by
+// write_file_atomically() (regular files only, never half-written).
+class OutFile {
+ public:
+  explicit OutFile(std::filesystem::path path) : path_(std::move(path)) {}
+  template <class T>
+  OutFile& operator<<(const T& v) {
+    text_ << v;
+    return *this;
+  }
+  void commit() { write_file_atomically(path_.string(), text_.str(), path_.filename().string()); }
+
+ private:
+  std::filesystem::path path_;
+  std::ostringstream text_;
+};
 
 // branch.csv (index,f_bus,t_bus,pf_mw; in-service branches, 1-based rows), as in MATPOWER's files.
 void write_branch_csv(const Network& net, const std::vector<double>& flow_mw, const std::filesystem::path& dir) {
   char buf[128];
-  auto out = open_csv(dir / "branch.csv");
+  OutFile out(dir / "branch.csv");
   out << "index,f_bus,t_bus,pf_mw\n";
   for (int e = 0; e < net.n_branch(); ++e) {
     if (!net.br_in_service[e]) continue;
@@ -31,32 +44,32 @@ void write_branch_csv(const Network& net, const std::vector<double>& flow_mw, co
                   static_cast<long long>(net.bus_id[net.br_to[e]]), flow_mw[e]);
     out << buf;
   }
-  if (!out) throw InputError("writing " + (dir / "branch.csv").string() + " failed");
+  out.commit();
 }
 
 // gen.csv (index,bus,pg_mw; in-service generators, 1-based rows).
 void write_gen_csv(const Network& net, const std::vector<double>& pg_mw, const std::filesystem::path& dir) {
   char buf[128];
-  auto out = open_csv(dir / "gen.csv");
+  OutFile out(dir / "gen.csv");
   out << "index,bus,pg_mw\n";
   for (int g = 0; g < net.n_gen(); ++g) {
     if (!net.gen_in_service[g]) continue;
     std::snprintf(buf, sizeof buf, "%d,%lld,%.17g\n", g + 1, static_cast<long long>(net.bus_id[net.gen_bus[g]]), pg_mw[g]);
     out << buf;
   }
-  if (!out) throw InputError("writing " + (dir / "gen.csv").string() + " failed");
+  out.commit();
 }
 
 void write_csv(const Network& net, const PowerFlowResult& r, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   char buf[128];
-  auto bus = open_csv(dir / "bus.csv");
+  OutFile bus(dir / "bus.csv");
   bus << "bus_id,va_deg\n";
   for (int i = 0; i < net.n_bus(); ++i) {
     std::snprintf(buf, sizeof buf, "%lld,%.17g\n", static_cast<long long>(net.bus_id[i]), r.va_deg[i]);
     bus << buf;
   }
-  if (!bus) throw InputError("writing " + (dir / "bus.csv").string() + " failed");
+  bus.commit();
   write_branch_csv(net, r.state.flow_mw, dir);
   write_gen_csv(net, r.gen_pg, dir);
 }
@@ -73,7 +86,7 @@ int run_opf(const Network& net, const std::string& csv_dir, const OpfOptions& op
     const std::filesystem::path dir(csv_dir);
     std::filesystem::create_directories(dir);
     char buf[160];
-    auto bus = open_csv(dir / "bus.csv");
+    OutFile bus(dir / "bus.csv");
     bus << "bus_id,va_deg,lam_p\n";
     for (int i = 0; i < net.n_bus(); ++i) {
       std::snprintf(buf, sizeof buf, "%lld,%.17g,%.17g\n", static_cast<long long>(net.bus_id[i]), r.va_deg[i], r.lmp[i]);
@@ -81,7 +94,7 @@ int run_opf(const Network& net, const std::string& csv_dir, const OpfOptions& op
     }
     write_branch_csv(net, r.flow_mw, dir);
     write_gen_csv(net, r.gen_pg, dir);
-    auto summary = open_csv(dir / "summary.json");
+    OutFile summary(dir / "summary.json");
     auto list = [](const std::vector<int>& v) {
       std::string s = "[";
       for (std::size_t j = 0; j < v.size(); ++j) s += (j ? "," : "") + std::to_string(v[j] + 1);
@@ -104,7 +117,8 @@ int run_opf(const Network& net, const std::string& csv_dir, const OpfOptions& op
       summary << ", \"tol\": " << options.tol << ", \"contingencies\": " << r.contingencies
               << ", \"security_rows\": " << r.security_rows << ", \"insecure\": " << insecure;
     summary << "}\n";
-    if (!bus || !summary) throw InputError("writing CSV files under " + dir.string() + " failed");
+    bus.commit();
+    summary.commit();
   }
   double total = 0.0;
   for (double p : r.gen_pg) total += p;

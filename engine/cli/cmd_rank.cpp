@@ -7,12 +7,14 @@
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <sstream>
 
+#include "engine/cli/option_values.hpp"
 #include "engine/cli/study_options.hpp"
 #include "engine/defence_planner.hpp"
 #include "engine/hdf5_handles.hpp"
-#include "engine/cli/option_values.hpp"
 #include "engine/input_error.hpp"
+#include "engine/output_file.hpp"
 #include "engine/summary.hpp"
 
 namespace sre::cli {
@@ -179,13 +181,13 @@ int cmd_rank(const std::vector<std::string>& args) {
   const std::vector<RankRow> rows = rank_targets(s.name, value, lo, hi);
 
   if (!csv.empty()) {
-    std::ofstream out(csv);
+    std::ostringstream out;
     out.precision(10);
     out << "rank,target," << by << ",ci95_low,ci95_high,overlap_above,overlap_below\n";
     for (std::size_t i = 0; i < rows.size(); ++i)
       out << i + 1 << "," << rows[i].name << "," << rows[i].value << "," << rows[i].ci95_low << "," << rows[i].ci95_high << ","
           << rows[i].overlap_above << "," << rows[i].overlap_below << "\n";
-    if (!out) throw InputError(csv, 0, "could not write the ranking");
+    write_file_atomically(csv, out.str(), "ranking CSV");
   }
   std::printf("targets ranked by %s (%s), %llu samples; %zu of %zu targets have a value\n", by.c_str(), unit.c_str(),
               static_cast<unsigned long long>(s.samples), rows.size(), s.name.size());

@@ -39,4 +39,17 @@ expect_error "no-such-dir" run --case "$case" --k 1 --samples 10 --out "$tmp/no-
 expect_error "cannot open" run --case "$tmp/missing.m" --quiet --out "$tmp/x.h5"
 expect_error "unrecognised option\|unknown option\|unrecognized option" run --case "$case" --sampels 10 --quiet --out "$tmp/x.h5"
 expect_error "is not a target" eval --case "$case" --destroy 12345
+# Only regular files are written: a device, a FIFO or a directory under the output name
+# is refused before any work and left as it was.
+mkfifo "$tmp/fifo"
+mkdir "$tmp/adir"
+for target in /dev/null "$tmp/fifo" "$tmp/adir"; do
+  expect_error "sre writes only regular files\|is a directory" run --case "$case" --k 1 --samples 10 --quiet --out "$target"
+  expect_error "sre writes only regular files\|is a directory" defend --case "$case" --budget 1 --samples 10 --out "$target"
+done
+[ -c /dev/null ] || { echo "FAIL: /dev/null is no longer a device"; fails=$((fails + 1)); }
+[ -p "$tmp/fifo" ] || { echo "FAIL: the FIFO was replaced"; fails=$((fails + 1)); }
+mkdir "$tmp/pf" && mkfifo "$tmp/pf/bus.csv"
+expect_error "bus.csv: is a FIFO; sre writes only regular files" pf --case "$case" --csv "$tmp/pf"
+[ -p "$tmp/pf/bus.csv" ] || { echo "FAIL: pf replaced the FIFO"; fails=$((fails + 1)); }
 [ $fails -eq 0 ] && echo "bad input: all refused" || exit 1
