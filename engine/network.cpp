@@ -11,11 +11,16 @@ namespace {
 
 [[noreturn]] void fail(const CaseData& d, int line, const std::string& what) { throw InputError(d.source, line, what); }
 
+// Every number the model uses must be finite: a NaN or Inf would otherwise be read as
+// some default (a NaN rateA as "no limit", a NaN status as "in service").
 void require_finite(const CaseData& d, const CaseMatrix& m, std::size_t r, std::size_t c, const char* table,
-                    const char* column) {
-  if (!std::isfinite(m(r, c)))
-    fail(d, m.lines[r], std::string(table) + " row " + std::to_string(r + 1) + ": column " + column +
-                            " must be a finite number");
+                    const char* column, const char* hint = "") {
+  const double v = m(r, c);
+  if (std::isfinite(v)) return;
+  const std::string text = std::isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf";
+  fail(d, m.lines[r], "mpc." + std::string(table) + " row " + std::to_string(r + 1) + ", column " + std::to_string(c + 1) +
+                          " (" + column + "): " + text + " is not a finite number; the model needs one here" +
+                          (*hint ? std::string("; ") + hint : std::string()));
 }
 
 std::int64_t as_bus_id(const CaseData& d, double v, int line, const char* what) {
@@ -43,6 +48,7 @@ void read_buses(const CaseData& d, Network& n) {
     if (type != 1 && type != 2 && type != 3 && type != 4)
       fail(d, line, "bus " + std::to_string(id) + ": type must be 1 (PQ), 2 (PV), 3 (reference) or 4 (isolated)");
     for (std::size_t c : {col::PD, col::GS, col::VA}) require_finite(d, m, r, c, "bus", c == col::PD ? "Pd" : c == col::GS ? "Gs" : "Va");
+    require_finite(d, m, r, col::BASE_KV, "bus", "baseKV", "use 0 when unknown");
     auto [it, inserted] = n.bus_index_of_id.emplace(id, static_cast<int>(r));
     if (!inserted)
       fail(d, line, "duplicate bus id " + std::to_string(id) + " (first defined on line " +
@@ -51,7 +57,7 @@ void read_buses(const CaseData& d, Network& n) {
     n.bus_type[r] = static_cast<int>(type);
     n.bus_pd[r] = m(r, col::PD);
     n.bus_gs[r] = m(r, col::GS);
-    n.bus_base_kv[r] = std::isfinite(m(r, col::BASE_KV)) ? m(r, col::BASE_KV) : 0.0;
+    n.bus_base_kv[r] = m(r, col::BASE_KV);
     n.bus_va_deg[r] = m(r, col::VA);
     n.bus_in_service[r] = n.bus_type[r] != 4;
   }
@@ -80,9 +86,11 @@ void read_generators(const CaseData& d, Network& n) {
     n.gen_bus[r] = bus_of(d, n, m(r, col::GEN_BUS), line, "gen", r, "bus");
     require_finite(d, m, r, col::PG, "gen", "Pg");
     require_finite(d, m, r, col::PMAX, "gen", "Pmax");
+    require_finite(d, m, r, col::PMIN, "gen", "Pmin");
+    require_finite(d, m, r, col::GEN_STATUS, "gen", "status", "1 in service, 0 out");
     n.gen_pg[r] = m(r, col::PG);
     n.gen_pmax[r] = m(r, col::PMAX);
-    n.gen_pmin[r] = std::isfinite(m(r, col::PMIN)) ? m(r, col::PMIN) : 0.0;
+    n.gen_pmin[r] = m(r, col::PMIN);
     n.gen_in_service[r] = m(r, col::GEN_STATUS) > 0 && n.bus_in_service[n.gen_bus[r]];
   }
 }
@@ -107,18 +115,27 @@ void read_branches(const CaseData& d, Network& n) {
     const int t = bus_of(d, n, m(r, col::T_BUS), line, "branch", r, "tbus");
     n.br_from[r] = f;
     n.br_to[r] = t;
+    require_finite(d, m, r, col::BR_STATUS, "branch", "status", "1 in service, 0 out");
+    require_finite(d, m, r, col::BR_X, "branch", "x");
+    require_finite(d, m, r, col::TAP, "branch", "ratio", "0 for a line");
+    require_finite(d, m, r, col::SHIFT, "branch", "angle", "0 for no phase shift");
+    require_finite(d, m, r, col::RATE_A, "branch", "rateA", "0 for no limit");
+    if (has_ang) {
+      require_finite(d, m, r, col::ANGMIN, "branch", "angmin", "-360 for no limit");
+      require_finite(d, m, r, col::ANGMAX, "branch", "angmax", "360 for no limit");
+    }
     const double status = m(r, col::BR_STATUS);
     bool in_service = status != 0 && n.bus_in_service[f] && n.bus_in_service[t];
     const double x = m(r, col::BR_X);
     const double tap_file = m(r, col::TAP);
-    const double tap = (tap_file == 0.0 || !std::isfinite(tap_file)) ? 1.0 : tap_file;
-    const double shift = std::isfinite(m(r, col::SHIFT)) ? m(r, col::SHIFT) : 0.0;
+    const double tap = tap_file == 0.0 ? 1.0 : tap_file;
+    const double shift = m(r, col::SHIFT);
     if (in_service && f == t) {
       n.warnings.push_back(d.source + ":" + std::to_string(line) + ": branch row " + std::to_string(r + 1) +
                            " connects bus " + std::to_string(n.bus_id[f]) + " to itself; it carries nothing and is ignored");
       in_service = false;
     }
-    if (in_service && (!std::isfinite(x) || x == 0.0))
+    if (in_service && x == 0.0)
       fail(d, line, "branch row " + std::to_string(r + 1) + " (" + std::to_string(n.bus_id[f]) + " - " +
                         std::to_string(n.bus_id[t]) + ") is in service with reactance x = " + std::to_string(x) +
                         "; its susceptance would be infinite. Give it a non-zero x or set its status to 0");
@@ -127,9 +144,9 @@ void read_branches(const CaseData& d, Network& n) {
     n.br_shift_rad[r] = shift * std::numbers::pi / 180.0;
     n.br_b[r] = in_service ? 1.0 / (x * tap) : 0.0;
     const double rate = m(r, col::RATE_A);
-    n.br_rate_a[r] = std::isfinite(rate) && rate > 0.0 ? rate : 0.0;
-    n.br_angmin_deg[r] = has_ang && std::isfinite(m(r, col::ANGMIN)) ? m(r, col::ANGMIN) : -360.0;
-    n.br_angmax_deg[r] = has_ang && std::isfinite(m(r, col::ANGMAX)) ? m(r, col::ANGMAX) : 360.0;
+    n.br_rate_a[r] = rate > 0.0 ? rate : 0.0;
+    n.br_angmin_deg[r] = has_ang ? m(r, col::ANGMIN) : -360.0;
+    n.br_angmax_deg[r] = has_ang ? m(r, col::ANGMAX) : 360.0;
     n.br_in_service[r] = in_service;
   }
 }
