@@ -84,7 +84,9 @@ WorstCaseResult find_worst_strikes(const Study& study, const WorstCaseOptions& o
           for (std::size_t j = r.begin(); j < r.end(); ++j) {
             shed[j] = ctx.worker.run_targets(sets[j]).shed_mw;
             ++ctx.evaluations;
-            ctx.top.offer({sets[j], shed[j]});
+            // Only complete sets are candidates: the greedy construction's partial sets
+            // (fewer than k targets) are steps, not answers.
+            if (static_cast<int>(sets[j].size()) == o.k) ctx.top.offer({sets[j], shed[j]});
           }
         });
       });

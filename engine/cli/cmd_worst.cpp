@@ -50,6 +50,20 @@ int cmd_worst(const std::vector<std::string>& args) {
   const Study study(o);
   const WorstCaseResult r = find_worst_strikes(study, w);
   const TargetSet& ts = study.targets();
+  if (r.best.empty()) {
+    // The time limit came before the greedy construction had a set of k targets.
+    if (json) {
+      JsonObject j;
+      j.raw("best", "[]").integer("evaluations", static_cast<long long>(r.evaluations)).boolean("exhaustive", false)
+          .boolean("time_limit_hit", r.time_limit_hit).integer("k", w.k).number("seconds", r.seconds);
+      std::cout << j.str() << "\n";
+    }
+    std::fprintf(stderr,
+                 "sre worst: the time limit (%g s) ended the search before any set of %d targets was complete "
+                 "(%llu evaluations of smaller sets); raise --time-limit\n",
+                 w.time_limit_s, w.k, static_cast<unsigned long long>(r.evaluations));
+    return 1;
+  }
   if (json) {
     std::string best = "[";
     for (std::size_t i = 0; i < r.best.size(); ++i) {

@@ -32,6 +32,20 @@ assert shed == sorted(shed, reverse=True), shed
 PY
 done
 
+# 1b. The heuristic search reports only complete sets of K targets; when the time limit
+# ends it before any is complete it says so and fails.
+"$SRE" worst --case "$CASES/pglib_opf_case118_ieee.m" --k 2 --exhaustive-limit 0 --restarts 2 --json > "$T/heur.json"
+"$PY" - "$T/heur.json" <<'PY' || fail "worst reported an incomplete set"
+import json, sys
+w = json.load(open(sys.argv[1]))
+assert w["best"] and all(len(b["targets"]) == 2 for b in w["best"]), w["best"]
+PY
+if "$SRE" worst --case "$CASES/pglib_opf_case300_ieee.m" --k 3 --exhaustive-limit 0 --time-limit 0.000001 \
+     > "$T/none.txt" 2> "$T/none.err"; then
+  fail "worst with no complete set exited 0"
+fi
+grep -q "before any set of 3 targets was complete" "$T/none.err" || fail "no message for an incomplete search"
+
 # 2. defend: JSON steps decrease; PLAN.csv accepted by sre run --defence with the same mean.
 "$SRE" defend --case "$CASES/pglib_opf_case30_ieee.m" --budget 2 --samples 600 --seed 3 --threads 2 \
   --out "$T/plan.csv" --json > "$T/defend.json"
