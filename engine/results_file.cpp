@@ -418,6 +418,7 @@ void write_root(hid_t file, const RunMetadata& m) {
   set_attribute(file, "/", "sample_end", m.sample_end);
   set_attribute(file, "/", "shard_index", m.shard_index);
   set_attribute(file, "/", "shard_count", m.shard_count);
+  set_attribute(file, "/", "complete", static_cast<int>(m.complete));
   set_attribute(file, "/", "case_path", m.case_path);
   set_attribute(file, "/", "case_sha256", m.case_sha256);
   set_attribute(file, "/", "response", m.response);
@@ -603,6 +604,10 @@ RunMetadata read_meta(hid_t file) {
   m.sample_end = get_attribute<std::uint64_t>(file, "/", "sample_end");
   m.shard_index = get_attribute<int>(file, "/", "shard_index");
   m.shard_count = get_attribute<int>(file, "/", "shard_count");
+  // Files written before the attribute existed: a study's file is complete when it covers
+  // every sample (a shard's range is not stored, so a shard counts as complete).
+  m.complete = H5Aexists(file, "complete") > 0 ? get_attribute<int>(file, "/", "complete") != 0
+                                                : m.shard_index >= 0 || (m.sample_begin == 0 && m.sample_end == m.samples);
   m.response = get_string_attribute(file, "/", "response");
   m.strike = get_string_attribute(file, "/", "strike");
   m.rule = get_string_attribute(file, "/", "rule");

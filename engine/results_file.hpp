@@ -26,6 +26,9 @@ struct RunMetadata {
   std::uint64_t sample_begin = 0;   // this file covers [sample_begin, sample_end)
   std::uint64_t sample_end = 0;
   int shard_index = -1, shard_count = 0;  // -1: not a shard
+  // The file holds every sample of its range (the study's, or its shard's); false for a
+  // checkpoint, which holds [sample_begin, sample_end) of a longer range.
+  bool complete = true;
   std::string response, strike, rule, solver;
   int k = 0;
   // Base dispatch: as asked and as used (they differ when the OPF fell back to the case's

@@ -3,6 +3,7 @@
 // overlap (their order is not yet resolved: more samples needed).
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -86,7 +87,22 @@ void swd_interval(const Tally& t, TargetStats& s) {
 TargetStats from_file(const std::string& path) {
   h5::silence_errors();
   TargetStats s;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw InputError(path, 0, "does not exist; give the results file of `sre run` (--results FILE.h5)");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path, 0, "not an HDF5 file (expected an `sre run` results file)");
+  // An sre file's metadata and exact sums: a checkpoint is refused. (A file without sre's
+  // metadata, such as a hand-made one, is ranked from its /targets alone.)
+  std::optional<StoredTally> stored;
+  {
+    h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path);
+    if (H5Aexists_by_name(f.get(), "/", "format", H5P_DEFAULT) > 0) stored = read_tally_file(path);
+  }
+  if (stored && !stored->meta.complete)
+    throw InputError(path, 0, "is a checkpoint, not finished results (partial: " +
+                                  std::to_string(stored->meta.sample_end - stored->meta.sample_begin) + " of " +
+                                  std::to_string(stored->meta.samples) + " samples); finish it with `sre run ... --resume " +
+                                  path + "` and rank the results file it writes");
   try {
     h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path);
     s.name = read_strings(f.get(), "/targets/name");
@@ -103,11 +119,10 @@ TargetStats from_file(const std::string& path) {
   const std::size_t nt = s.name.size();
   for (auto* v : {&s.destroyed, &s.shed_when_destroyed, &s.criticality, &s.criticality_low, &s.criticality_high})
     if (v->size() != nt) throw InputError(path, 0, "/targets/* datasets differ in length");
-  try {
-    const StoredTally st = read_tally_file(path);  // exact sums, for the shed-when-destroyed interval
-    if (st.tally.shape.n_targets == static_cast<int>(nt)) swd_interval(st.tally, s);
-  } catch (const std::exception&) {
-    s.swd_low.assign(nt, kNaN);  // no /tally: that interval is unknown
+  if (stored && stored->tally.shape.n_targets == static_cast<int>(nt)) {
+    swd_interval(stored->tally, s);  // exact sums, for the shed-when-destroyed interval
+  } else {
+    s.swd_low.assign(nt, kNaN);
     s.swd_high.assign(nt, kNaN);
   }
   return s;

@@ -16,6 +16,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "engine/cli/study_options.hpp"
 #include "engine/cluster.hpp"
@@ -102,6 +103,33 @@ struct Plan {
   Shard shard;
 };
 
+// The first `name = value` line where two INI texts differ, as "NAME: A here, B in the
+// checkpoint" (a line only one of them has shows as "(not set)").
+std::string first_config_difference(const std::string& mine, const std::string& theirs) {
+  auto parse = [](const std::string& text) {
+    std::vector<std::pair<std::string, std::string>> kv;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto eq = line.find(" = ");
+      if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+      kv.emplace_back(line.substr(0, eq), line.substr(eq + 3));
+    }
+    return kv;
+  };
+  const auto a = parse(mine), b = parse(theirs);
+  auto find = [](const auto& kv, const std::string& key) -> std::string {
+    for (const auto& [k, v] : kv)
+      if (k == key) return v;
+    return "(not set)";
+  };
+  for (const auto& [k, v] : a)
+    if (find(b, k) != v) return k + " = " + v + " in this run, " + find(b, k) + " in the checkpoint";
+  for (const auto& [k, v] : b)
+    if (find(a, k) != v) return k + " = " + find(a, k) + " in this run, " + v + " in the checkpoint";
+  return "";
+}
+
 void check_resume(const Plan& p, const StoredTally& ck, const std::string& path) {
   const RunMetadata& m = ck.meta;
   const auto refuse = [&](const std::string& why) {
@@ -110,7 +138,8 @@ void check_resume(const Plan& p, const StoredTally& ck, const std::string& path)
                                   "it, or start afresh without --resume)");
   };
   if (m.case_sha256 != p.meta.case_sha256) refuse("the case file's SHA-256 differs");
-  if (m.config_ini != p.meta.config_ini) refuse("the study configuration differs (stored in its /config)");
+  if (m.config_ini != p.meta.config_ini)
+    refuse("the study configuration differs: " + first_config_difference(p.meta.config_ini, m.config_ini));
   if (m.seed != p.meta.seed || m.samples != p.meta.samples) refuse("the seed or sample count differs");
   if (m.shard_index != p.shard.index || m.shard_count != p.shard.count) refuse("the shard (--shard I/N) differs");
   if (m.sample_begin != p.range.begin || m.sample_end < p.range.begin || m.sample_end > p.range.end)
@@ -225,6 +254,7 @@ void write_output(const Plan& p, const std::string& path, const Tally& tally, st
   RunMetadata m = p.meta;
   m.sample_begin = p.range.begin;
   m.sample_end = end;
+  m.complete = end == p.range.end;
   m.sampling_seconds = seconds;
   m.samples_per_second = seconds > 0 ? static_cast<double>(tally.n) / seconds : 0.0;
   m.peak_rss_mb = peak_rss_mb();

@@ -35,6 +35,13 @@ set +e
 msg=$("$SRE" run "${COMMON[@]}" --seed 10 --out "$W/x.h5" --resume "$W/ck.h5" 2>&1); rc=$?
 set -e
 [[ $rc -ne 0 ]] && grep -q "different study" <<<"$msg" || fail "foreign checkpoint accepted: $msg"
+grep -q "the study configuration differs: seed = 10 in this run, " <<<"$msg" || fail "the differing option is not named: $msg"
+# A checkpoint is not finished results: sre rank refuses it, saying how far it got.
+set +e
+msg=$("$SRE" rank --results "$W/ck.h5" 2>&1); rc=$?
+set -e
+[[ $rc -ne 0 ]] && grep -q "is a checkpoint, not finished results (partial: $done_samples of 16000 samples)" <<<"$msg" \
+  || fail "rank read a checkpoint: $msg"
 
 "$SRE" run "${STUDY[@]}" --threads 2 --out "$W/resumed.h5" --resume "$W/ck.h5" >/dev/null
 compare_results "$W/whole.h5" "$W/resumed.h5"
