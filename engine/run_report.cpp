@@ -48,7 +48,7 @@ double peak_rss_mb() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
-void print_summary_table(std::FILE* out, const Study& study, const Summary& s, double seconds, int threads) {
+void print_summary_table(std::FILE* out, const Study& study, const Summary& s, double seconds, const RunShape& shape) {
   const auto& o = study.options();
   const auto& mw = s.shed_mw;
   const double total = study.network().total_demand_pos;
@@ -56,8 +56,17 @@ void print_summary_table(std::FILE* out, const Study& study, const Summary& s, d
   std::fprintf(out, "  strike %s, k=%d, targets %s (%d), seed %llu\n", o.strike.c_str(), o.k, o.targets.c_str(),
                study.targets().size(), static_cast<unsigned long long>(o.seed));
   std::fprintf(out, "  %s\n", study.assumptions().c_str());
-  std::fprintf(out, "  samples %llu in %.2f s on %d threads (%.0f samples/s)\n",
-               static_cast<unsigned long long>(s.samples), seconds, threads, seconds > 0 ? s.samples / seconds : 0.0);
+  std::string who = std::to_string(shape.threads) + (shape.threads == 1 ? " thread" : " threads");
+  if (shape.ranks > 1) who = std::to_string(shape.ranks) + " MPI ranks x " + who;
+  const double rate = seconds > 0 ? static_cast<double>(shape.evaluated) / seconds : 0.0;
+  if (shape.evaluated == s.samples) {
+    std::fprintf(out, "  samples %llu in %.2f s on %s (%.0f samples/s)\n", static_cast<unsigned long long>(s.samples),
+                 seconds, who.c_str(), rate);
+  } else {
+    std::fprintf(out, "  samples %llu in all: %llu evaluated by this run in %.2f s on %s (%.0f samples/s), %llu from the checkpoint\n",
+                 static_cast<unsigned long long>(s.samples), static_cast<unsigned long long>(shape.evaluated), seconds,
+                 who.c_str(), rate, static_cast<unsigned long long>(s.samples - shape.evaluated));
+  }
   std::fprintf(out, "\n  load shed                      MW       %% of demand\n");
   auto row = [&](const char* name, double v) { std::fprintf(out, "  %-22s %14.3f  %10.4f\n", name, v, 100.0 * v / total); };
   row("mean", mw.mean);

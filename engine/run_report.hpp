@@ -28,7 +28,13 @@ class ProgressReporter {
   std::thread thread_;
 };
 
-void print_summary_table(std::FILE* out, const Study& study, const Summary& s, double seconds, int threads);
+// Who evaluated the samples of a summary: MPI ranks and threads per rank, and how many of
+// the samples were evaluated by this run (the rest came from a checkpoint it resumed).
+struct RunShape {
+  int ranks = 1, threads = 1;
+  std::uint64_t evaluated = 0;
+};
+void print_summary_table(std::FILE* out, const Study& study, const Summary& s, double seconds, const RunShape& shape);
 
 // Peak resident memory of this process, MB.
 double peak_rss_mb();

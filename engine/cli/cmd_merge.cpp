@@ -136,7 +136,7 @@ int cmd_merge(const std::vector<std::string>& args) {
   meta.peak_rss_mb = peak_rss_mb();
   const Summary summary = summarize(tally, study.network().bus_demand_pos);
   write_results_file(out_path, meta, study.network(), study.targets(), study.base().limit_mw, tally, summary, nullptr);
-  print_summary_table(stdout, study, summary, seconds, threads);
+  print_summary_table(stdout, study, summary, seconds, RunShape{1, threads, tally.n});
   std::printf("\n  merged %d shards: %s\n", n, out_path.c_str());
   return 0;
 }

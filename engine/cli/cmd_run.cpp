@@ -6,6 +6,7 @@
 // saves the tally and the completed range now and then and on SIGTERM/SIGINT
 // (exit status 75), and `--resume FILE` continues from it. Every way gives the
 // statistics of one uninterrupted process, bit for bit (model section 8).
+#include <sched.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -155,6 +156,13 @@ void check_resume(const Plan& p, const StoredTally& ck, const std::string& path)
   if (ck.tally.n != m.sample_end - m.sample_begin) refuse("its tally count does not match its sample range");
 }
 
+// CPUs this process may run on (its affinity mask); 0 when unknown.
+int usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+}
+
 // Parses and validates everything; throws UsageError/InputError. Returns false after --help.
 bool make_plan(const std::vector<std::string>& args, Plan& p, int rank, int ranks) {
   po::options_description study_desc("study options (also accepted in --config FILE.ini as `name = value`)");
@@ -205,6 +213,13 @@ bool make_plan(const std::vector<std::string>& args, Plan& p, int rank, int rank
   if (rank == 0) check_writable(p.out_path);
   if (!p.checkpoint_path.empty()) check_writable(p.checkpoint_path);
   p.n_threads = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
+  // Launchers bind processes to cores (Open MPI binds each rank to one core by default), and
+  // oneTBB then runs fewer threads than asked: say so rather than run slow in silence.
+  if (const int cpus = usable_cpus(); cpus > 0 && cpus < p.n_threads && !p.quiet)
+    std::fprintf(stderr,
+                 "note: %d threads asked for, but this process may run on %d CPU%s only (its CPU affinity); under "
+                 "mpirun use --bind-to none, or --map-by ...:PE=%d (docs/cluster.md)\n",
+                 p.n_threads, cpus, cpus == 1 ? "" : "s", p.n_threads);
 
   StudyOptions resolved = o;
   resolved.samples = p.study->samples();
@@ -263,9 +278,9 @@ void write_output(const Plan& p, const std::string& path, const Tally& tally, st
                      samples);
 }
 
-void print_done(const Plan& p, const Tally& tally, double seconds) {
+void print_done(const Plan& p, const Tally& tally, double seconds, int ranks = 1) {
   const Summary summary = summarize(tally, p.study->network().bus_demand_pos);
-  print_summary_table(stdout, *p.study, summary, seconds, p.n_threads);
+  print_summary_table(stdout, *p.study, summary, seconds, RunShape{ranks, p.n_threads, tally.n - p.resumed.n});
   if (p.shard.count > 0)
     std::printf("\n  shard %d/%d (samples [%llu, %llu)): %s\n  combine all %d shards with: sre merge SHARD... -o OUT.h5\n",
                 p.shard.index, p.shard.count, static_cast<unsigned long long>(p.range.begin),
@@ -367,8 +382,7 @@ int run_mpi(const std::vector<std::string>& args) {
   if (rank != 0) return 0;
   p.meta.threads = p.n_threads * ranks;
   write_output(p, p.out_path, tally, p.range.end, seconds, nullptr);
-  print_done(p, tally, seconds);
-  std::printf("  (%d MPI ranks x %d threads)\n", ranks, p.n_threads);
+  print_done(p, tally, seconds, ranks);
   return 0;
 }
 #endif

@@ -1,6 +1,7 @@
 #include "engine/cli/study_options.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -66,12 +67,44 @@ int config_line(const std::string& path, std::string key) {
 }
 }  // namespace
 
+// File paths in a config file are relative to the config file's folder (as a Slurm job
+// that runs elsewhere needs), made absolute here; keywords (targets = bus, weights =
+// degree, ...) stay as they are. For FILE.csv:COLUMN values the FILE part is resolved.
+void resolve_config_paths(po::parsed_options& parsed, const std::string& config_path) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::absolute(fs::path(config_path)).parent_path();
+  auto resolve = [&](const std::string& v) {
+    const fs::path p(v);
+    return p.is_absolute() ? v : (dir / p).lexically_normal().string();
+  };
+  auto resolve_file_column = [&](const std::string& v) {
+    const auto colon = v.rfind(':');
+    return colon == std::string::npos ? resolve(v) : resolve(v.substr(0, colon)) + v.substr(colon);
+  };
+  for (po::option& opt : parsed.options) {
+    if (opt.value.empty() || opt.value.front().empty()) continue;
+    std::string& v = opt.value.front();
+    const std::string& key = opt.string_key;
+    if (key == "case" || key == "defence") {
+      v = resolve(v);
+    } else if (key == "targets" && v != "bus" && v != "transformer-groups") {
+      v = resolve(v);
+    } else if (key == "weights" && v != "degree" && v != "demand" && v != "generation" && v != "throughput") {
+      v = resolve_file_column(v);
+    } else if (key == "probabilities") {
+      v = resolve_file_column(v);
+    }
+  }
+}
+
 void apply_config_file(const po::options_description& desc, po::variables_map& vm, const std::string& config_path) {
   if (config_path.empty()) return;
   std::ifstream in(config_path);
   if (!in) throw InputError(config_path, 0, "cannot open the config file; check the path");
   try {
-    po::store(po::parse_config_file(in, desc, false), vm);
+    po::parsed_options parsed = po::parse_config_file(in, desc, false);
+    resolve_config_paths(parsed, config_path);
+    po::store(parsed, vm);
     po::notify(vm);
   } catch (const OptionValueError& e) {
     throw InputError(config_path, config_line(config_path, e.option), e.what());
