@@ -4,22 +4,33 @@
 #include <iostream>
 
 #include "engine/cli/cli.hpp"
+#include "engine/cli/option_values.hpp"
+#include "engine/dc_opf.hpp"
 #include "engine/dc_power_flow.hpp"
 
 namespace sre::cli {
 
 int cmd_info(const std::vector<std::string>& args) {
   po::options_description desc("options");
-  std::string case_path;
-  desc.add_options()("case", po::value(&case_path)->required(), "MATPOWER case file (format version 2, .m)");
+  std::string case_path, dispatch_name = "case";
+  double tol = 0.5;
+  desc.add_options()("case", po::value(&case_path)->required(), "MATPOWER case file (format version 2, .m)")(
+      "dispatch", po::value(&dispatch_name)->default_value(dispatch_name),
+      "base state's generator outputs: case (the file's set-points, quick), or scopf | dcopf (what `sre run`\n"
+      "starts from: its default is scopf; the demand of consuming units and the base overloads follow it)")(
+      "tol", real(&tol, "tol", 0.0, 1e6), "with --dispatch scopf: post-contingency limits rateA (1 + tol)");
   po::variables_map vm;
-  if (!parse_command_line("info", "--case FILE", "Summarise a case: buses, branches and generators in and out of service,\n"
-                          "islands of the intact network, demand and capacity, limits, base-state overloads.",
+  if (!parse_command_line("info", "--case FILE [--dispatch case|dcopf|scopf]",
+                          "Summarise a case: buses, branches and generators in and out of service,\n"
+                          "islands of the intact network, demand and capacity, limits, base-state overloads.\n"
+                          "The figures of the base state are those of `sre run` with the same --dispatch.",
                           desc, args, vm))
     return 0;
 
-  const Network net = load_network(case_path);
+  const AppliedDispatch applied = apply_dispatch(load_network(case_path), parse_dispatch(dispatch_name), tol);
+  const Network& net = applied.net;
   for (const auto& w : net.warnings) std::cerr << "warning: " << w << "\n";
+  if (!applied.note.empty()) std::cerr << "note: " << applied.note << "\n";
   int bus_in = 0, gen_in = 0, br_in = 0, unlimited = 0;
   double capacity = 0.0, base_pg = 0.0;
   for (int i = 0; i < net.n_bus(); ++i) bus_in += net.bus_in_service[i];
@@ -50,6 +61,9 @@ int cmd_info(const std::vector<std::string>& args) {
     if (net.bus_demand[i] < 0.0) supply_from_negative_demand += -net.bus_demand[i];
 
   std::printf("case              %s\n", net.source.c_str());
+  std::printf("base state        dispatch %s%s; balanced as a study's base state (model section 5)\n",
+              to_string(applied.used).c_str(),
+              applied.used == Dispatch::kCase ? " (the file's generator set-points; `sre run` defaults to scopf)" : "");
   std::printf("baseMVA           %g\n", net.base_mva);
   std::printf("buses             %d (%d in service, %d out)\n", net.n_bus(), bus_in, net.n_bus() - bus_in);
   std::printf("branches          %d (%d in service, %d out)\n", net.n_branch(), br_in, net.n_branch() - br_in);
