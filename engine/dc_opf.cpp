@@ -162,7 +162,7 @@ DispatchResult solve_dc_opf(const Network& net, const OpfOptions& options) {
     return r;
   }
   if (solved.optimal && options.secure) {
-    const SecurityOutcome sec = secure_dispatch(net, s, cost, qp, box, options.tol, lp);
+    const SecurityOutcome sec = secure_dispatch(net, s, cost, qp, box, options, lp);
     if (!sec.solved) {
       r.status = DispatchResult::Status::kFailed;
       r.message = "SCOPF: " + sec.message;

@@ -2,6 +2,7 @@
 // DC optimal power flow (the base dispatch, `--dispatch dcopf`) and the
 // dispatch choice of a study. LP/QP solved with COIN-OR Clp (docs/model.md
 // section 10).
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct InsecureContingency {
 struct OpfOptions {
   bool secure = false;  // preventive N-1 security (scopf)
   double tol = 0.5;     // post-contingency limits rateA (1 + tol)
+  // scopf: after each round of constraint generation, the rounds done, the security rows
+  // so far and the violations the last scan found (for a progress display; may be empty).
+  std::function<void(int rounds, int rows, std::size_t violations)> on_round;
 };
 
 struct DispatchResult {

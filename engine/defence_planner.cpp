@@ -248,6 +248,11 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
     for (int t = 0; t < nt; ++t)
       if (!chosen[t] && !samples_of[t].empty()) candidates.push_back(t);
     if (candidates.empty()) break;
+    if (d.progress) {
+      d.progress->step.store(step);
+      d.progress->candidates.store(static_cast<int>(candidates.size()));
+      d.progress->candidates_done.store(0);
+    }
     std::vector<ObjectiveValue> score(candidates.size());
     std::vector<std::uint64_t> evals(candidates.size(), 0);
 
@@ -270,6 +275,7 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
             std::vector<double> v = cur;  // the whole vector: the objective equals a full run's bit for bit
             for (auto [j, x] : changes[c]) v[j] = x;
             score[c] = evaluate_objective(d.objective, v, total);
+            if (d.progress) d.progress->candidates_done.fetch_add(1);
           }
         });
       });
@@ -305,6 +311,7 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
         shed[c] = evaluate_defence_full(options, trial, q, true, n_threads);
         score[c] = evaluate_objective(d.objective, shed[c], total);
         plan.evaluations += N;
+        if (d.progress) d.progress->candidates_done.fetch_add(1);
       }
       std::size_t best = 0;
       for (std::size_t c = 1; c < candidates.size(); ++c)

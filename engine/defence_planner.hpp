@@ -19,6 +19,7 @@
 // the strike distribution itself changes, every candidate is judged by a full
 // re-evaluation of all N samples (same seed), which is much slower.
 #include <cstdint>
+#include <atomic>
 #include <functional>
 #include <span>
 #include <string>
@@ -85,6 +86,14 @@ struct DefenceOptions {
   int threads = 0;    // 0: all cores
   bool validate = true;  // compare with the baselines on fresh samples
   std::function<void(const struct DefenceStep&)> on_step;  // called after each greedy step
+  struct DefenceProgress* progress = nullptr;  // counters for a progress display (may be null)
+};
+
+// How far planning has got, for a display thread (atomics only).
+struct DefenceProgress {
+  std::atomic<int> step{0};            // greedy steps done
+  std::atomic<int> candidates{0};      // candidates of the current step
+  std::atomic<int> candidates_done{0}; // of them judged
 };
 
 struct DefenceStep {

@@ -144,7 +144,8 @@ double violation_price(const Network& net, const std::vector<Poly>& cost) {
 }  // namespace
 
 SecurityOutcome secure_dispatch(const Network& net, const GridState& intact, const std::vector<Poly>& cost,
-                                bool quadratic, double theta_box, double tol, OpfLp& lp) {
+                                bool quadratic, double theta_box, const OpfOptions& options, OpfLp& lp) {
+  const double tol = options.tol;
   SecurityOutcome out;
   const OutageSensitivity sens(net);
   const int first_row = lp.model.numberRows();
@@ -193,6 +194,7 @@ SecurityOutcome secure_dispatch(const Network& net, const GridState& intact, con
       return out;
     }
     last = scan(net, sens, lp_flows(net, lp), tol);
+    if (options.on_round) options.on_round(out.rounds + 1, static_cast<int>(rows.size()), last.violations.size());
   }
   out.rows = static_cast<int>(rows.size());
   for (const InsecureContingency& w : last.worst) {

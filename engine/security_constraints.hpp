@@ -28,6 +28,6 @@ struct SecurityOutcome {
 // lp holds the base OPF, solved to an optimum (built with theta_box); on return it holds
 // the secure (or least insecure) dispatch's solution.
 SecurityOutcome secure_dispatch(const Network& net, const GridState& intact, const std::vector<Poly>& cost,
-                                bool quadratic, double theta_box, double tol, OpfLp& lp);
+                                bool quadratic, double theta_box, const OpfOptions& options, OpfLp& lp);
 
 }  // namespace sre::opf

@@ -70,6 +70,7 @@ WorstCaseResult find_worst_strikes(const Study& study, const WorstCaseOptions& o
           const int n = sampler.sample(0, i, scratch, set.data());
           const SampleOutcome& out = ctx.worker.run_targets({set.data(), static_cast<std::size_t>(n)});
           ++ctx.evaluations;
+          if (o.evaluations) o.evaluations->fetch_add(1, std::memory_order_relaxed);
           ctx.top.offer({std::vector<int>(set.begin(), set.begin() + n), out.shed_mw});
         }
       });
@@ -84,6 +85,7 @@ WorstCaseResult find_worst_strikes(const Study& study, const WorstCaseOptions& o
           for (std::size_t j = r.begin(); j < r.end(); ++j) {
             shed[j] = ctx.worker.run_targets(sets[j]).shed_mw;
             ++ctx.evaluations;
+            if (o.evaluations) o.evaluations->fetch_add(1, std::memory_order_relaxed);
             // Only complete sets are candidates: the greedy construction's partial sets
             // (fewer than k targets) are steps, not answers.
             if (static_cast<int>(sets[j].size()) == o.k) ctx.top.offer({sets[j], shed[j]});

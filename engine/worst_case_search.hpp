@@ -7,6 +7,7 @@
 // followed by best-improvement local search (swap one member for one
 // non-member) from `restarts` starts: start 0 is pure greedy, the others begin
 // from a random target (seeded) and continue greedily. Stops at the time limit.
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct WorstCaseOptions {
   int keep = 5;  // best distinct sets reported
   std::uint64_t exhaustive_limit = 200000;
   int threads = 0;  // 0: all cores
+  std::atomic<std::uint64_t>* evaluations = nullptr;  // counted as they finish, for a progress display
 };
 
 struct WorstSet {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configure and build sre.
 #   scripts/build.sh [BUILD_DIR] [extra cmake args...]
+#   SRE_TARGET=sre scripts/build.sh      the sre binary only
 # BUILD_DIR defaults to `build` (relative to the repository root); the build
 # type is Release unless the extra args set CMAKE_BUILD_TYPE (later -D wins).
 # Safe to rerun: reconfigures and builds only what changed.
@@ -18,6 +19,7 @@ fi
 
 echo "build: configuring $BUILD_DIR"
 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@"
-echo "build: building with $(nproc) jobs"
-cmake --build "$BUILD_DIR" -j"$(nproc)"
+# SRE_TARGET=sre builds that target only (the quickstart's first step); default: everything.
+echo "build: building ${SRE_TARGET:-everything} with $(nproc) jobs"
+cmake --build "$BUILD_DIR" -j"$(nproc)" ${SRE_TARGET:+--target "$SRE_TARGET"}
 echo "build: done ($BUILD_DIR)"

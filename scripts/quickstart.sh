@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# From a fresh checkout to first results: install deps, build, inspect the IEEE
-# 118-bus case, write its DC power flow as CSV, and run a Monte Carlo strike study.
+# From a fresh checkout to first results: install deps, build the sre binary (only it:
+# tests and benchmarks are scripts/test.sh's), inspect the IEEE 118-bus case, write its
+# DC power flow as CSV, run a Monte Carlo strike study and write its report. Each step
+# says how long it took; the study's results appear as soon as the binary exists.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,28 +10,40 @@ cd "$ROOT"
 
 CASE=data/cases/pglib_opf_case118_ieee.m
 PF_DIR=out/pf118
-
-scripts/install-deps.sh
-scripts/build.sh build
-
 SRE=build/sre
 
-echo
-echo "== sre info: $CASE"
+step_start=$SECONDS
+step() {  # step "what comes next": closes the previous step with its time
+  local took=$((SECONDS - step_start))
+  [[ -n "${current:-}" ]] && echo "   ($current: ${took} s)"
+  current=$1
+  step_start=$SECONDS
+  echo
+  echo "== $1"
+}
+
+step "install the Debian packages sre needs (scripts/install-deps.sh; nothing when all are there)"
+scripts/install-deps.sh
+
+step "build the sre binary (tests and benchmarks: scripts/test.sh)"
+SRE_TARGET=sre scripts/build.sh build -DSRE_BUILD_TESTS=OFF -DSRE_BUILD_BENCH=OFF
+
+step "sre run: uniform k = 3 strike study of $CASE (configs/uniform_k3.ini)"
+"$SRE" run --config configs/uniform_k3.ini --samples 50000 --out out/study118.h5
+echo "Monte Carlo results written to $ROOT/out/study118.h5 (layout: docs/results-format.md)"
+
+step "sre info: $CASE"
 "$SRE" info --case "$CASE"
 
-echo
-echo "== sre pf: $CASE -> $PF_DIR"
+step "sre pf: $CASE -> $PF_DIR"
 mkdir -p "$PF_DIR"
 "$SRE" pf --case "$CASE" --csv "$PF_DIR"
 echo "DC power flow CSV written to $ROOT/$PF_DIR/ (bus.csv, branch.csv, gen.csv)"
 
-echo
-echo "== sre run: uniform k=3 strike study on $CASE (configs/uniform_k3.ini)"
-"$SRE" run --config configs/uniform_k3.ini --samples 50000 --out out/study118.h5
-echo "Monte Carlo results written to $ROOT/out/study118.h5 (layout: docs/results-format.md)"
-
-echo
-echo "== report: figures and an HTML page for the study"
+step "report: figures and an HTML page for the study"
 scripts/report.py out/study118.h5 -o out/report118
 echo "Report written to $ROOT/out/report118/index.html"
+
+step "done"
+echo "Next: scripts/test.sh builds and runs every test; 'build/sre --help' lists the commands;"
+echo "the README's 'Using it' shows a study of your own, ranking, defence plans and worst cases."

@@ -3,9 +3,10 @@
 #include <iostream>
 
 #include "engine/cli/json_writer.hpp"
+#include "engine/cli/long_task.hpp"
+#include "engine/cli/option_values.hpp"
 #include "engine/cli/study_options.hpp"
 #include "engine/defence_planner.hpp"
-#include "engine/cli/option_values.hpp"
 #include "engine/input_error.hpp"
 
 namespace sre::cli {
@@ -86,7 +87,16 @@ int cmd_defend(const std::vector<std::string>& args) {
       std::fflush(stdout);
     };
   }
-  const DefencePlan plan = plan_defence(so, d);
+  DefenceProgress progress;
+  d.progress = &progress;
+  const DefencePlan plan = [&] {
+    const LongTask task("defend", [&] {
+      return "defend: step " + std::to_string(progress.step.load() + 1) + " of " + std::to_string(d.budget) + ", " +
+             std::to_string(progress.candidates_done.load()) + " of " + std::to_string(progress.candidates.load()) +
+             " candidates judged";
+    });
+    return plan_defence(so, d);
+  }();
   write_defence_csv(out_path, ts, plan.targets, d.intercept);
 
   if (json) {

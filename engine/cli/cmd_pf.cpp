@@ -1,4 +1,5 @@
 // sre pf: DC power flow of the intact network, in MATPOWER's CSV layout.
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "engine/cli/cli.hpp"
+#include "engine/cli/long_task.hpp"
 #include "engine/cli/option_values.hpp"
 #include "engine/dc_opf.hpp"
 #include "engine/dc_power_flow.hpp"
@@ -184,7 +186,16 @@ int cmd_pf(const std::vector<std::string>& args) {
   for (const auto& w : net.warnings) std::cerr << "warning: " << w << "\n";
   if (!(opf_options.tol >= 0.0) || !std::isfinite(opf_options.tol)) throw UsageError("--tol must be a finite number >= 0");
   opf_options.secure = dispatch == Dispatch::kScopf;
-  if (dispatch != Dispatch::kCase) return run_opf(net, csv_dir, opf_options);
+  if (dispatch != Dispatch::kCase) {
+    std::atomic<int> rounds{0}, rows{0};
+    opf_options.on_round = [&](int r, int n, std::size_t) { rounds.store(r), rows.store(n); };
+    const LongTask task("pf", [&] {
+      return rounds.load() == 0 ? std::string("pf: solving the DC OPF")
+                                : "pf: N-1 security, round " + std::to_string(rounds.load()) + ", " +
+                                      std::to_string(rows.load()) + " contingency rows";
+    });
+    return run_opf(net, csv_dir, opf_options);
+  }
   const PowerFlowResult r = run_dc_power_flow(net, balance);
   if (!csv_dir.empty()) write_csv(net, r, csv_dir);
 

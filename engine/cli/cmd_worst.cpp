@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "engine/cli/json_writer.hpp"
+#include "engine/cli/long_task.hpp"
 #include "engine/cli/study_options.hpp"
 #include "engine/cli/option_values.hpp"
 #include "engine/input_error.hpp"
@@ -48,7 +49,14 @@ int cmd_worst(const std::vector<std::string>& args) {
   o.k = 1;
   o.samples = 1;
   const Study study(o);
-  const WorstCaseResult r = find_worst_strikes(study, w);
+  std::atomic<std::uint64_t> evaluations{0};
+  w.evaluations = &evaluations;
+  const WorstCaseResult r = [&] {
+    const LongTask task("worst", [&] {
+      return "worst: " + std::to_string(evaluations.load()) + " strike sets evaluated";
+    });
+    return find_worst_strikes(study, w);
+  }();
   const TargetSet& ts = study.targets();
   if (r.best.empty()) {
     // The time limit came before the greedy construction had a set of k targets.
