@@ -46,6 +46,17 @@ if "$SRE" worst --case "$CASES/pglib_opf_case300_ieee.m" --k 3 --exhaustive-limi
 fi
 grep -q "before any set of 3 targets was complete" "$T/none.err" || fail "no message for an incomplete search"
 
+# 1c. Stopped by a signal, defend and worst write nothing and exit with 128 + signal.
+"$SRE" defend --case "$CASES/pglib_opf_case1354_pegase.m" --budget 5 --samples 50000 --out "$T/stopped.csv" \
+  > /dev/null 2> "$T/stopped.err" &
+pid=$!
+sleep 3
+kill -INT $pid
+rc=0; wait $pid || rc=$?
+[ "$rc" -eq 130 ] || fail "defend stopped by SIGINT exited $rc"
+[ ! -e "$T/stopped.csv" ] || fail "defend stopped by SIGINT left a plan"
+ls "$T"/stopped.csv.tmp.* > /dev/null 2>&1 && fail "defend stopped by SIGINT left a temporary file"
+
 # 2. defend: JSON steps decrease; PLAN.csv accepted by sre run --defence with the same mean.
 "$SRE" defend --case "$CASES/pglib_opf_case30_ieee.m" --budget 2 --samples 600 --seed 3 --threads 2 \
   --out "$T/plan.csv" --json > "$T/defend.json"
