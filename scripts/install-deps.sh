@@ -10,7 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsuitesparse-dev libmetis-dev librandom123-dev
   libopenmpi-dev openmpi-bin coinor-libclp-dev
-  python3 python3-h5py python3-matplotlib python3-numpy
+  python3 python3-h5py python3-matplotlib python3-numpy graphviz
 )
 
 # Which packages are not fully installed?

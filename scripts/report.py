@@ -1,149 +1,783 @@
 #!/usr/bin/python3
-"""Figures and an HTML page for an `sre run` results file.
+"""A report of an `sre run` results file: figures and an HTML page for decision makers.
 
 usage: scripts/report.py RESULTS.h5 -o DIR [--plan PLAN_STEPS.json]
 
-Writes into DIR:
-  shed_histogram.png   distribution of the shed fraction (/summary/histogram)
-  exceedance.png       P(shed fraction > x), from the histogram counts, log scale
-  convergence.png      running mean shed with its 95% CI band vs samples (/convergence)
+Writes into DIR (created only once the inputs have been read and checked):
+  index.html           settings of the study, definitions, tables and the figures below
+  shed_histogram.png   distribution of the load shed, MW and % of demand (fine /tally bins)
+  exceedance.png       P(shed > x) against x, MW and % of demand (fine /tally bins), log scale
+  convergence.png      running mean shed with its 95% CI band (clipped at 0) vs samples (/convergence)
   targets.png          top-20 targets by criticality with 95% CI error bars (/targets)
+  network.png          buses coloured by their target's criticality, branches by trip probability,
+                       laid out by Graphviz sfdp (omitted, with a note in index.html, without sfdp)
   defence_steps.png    objective after each greedy step (only with --plan: `sre defend --json` output)
-  index.html           the figures and the key numbers
-Needs python3, h5py and matplotlib (Agg backend: no display needed).
+Every file is written to a temporary name in DIR and renamed into place; a name in DIR that
+exists and is not a regular file is refused.
+
+Needs h5py, matplotlib and numpy (Agg backend: no display needed); an interpreter without
+them hands over to Debian's /usr/bin/python3. Graphviz (sfdp) draws the network.
 """
 import argparse
 import html
 import json
-import math
 import os
+import shutil
+import stat
+import subprocess
 import sys
+import tempfile
 
-import matplotlib
+DEBIAN_PYTHON = "/usr/bin/python3"  # scripts/install-deps.sh installs the modules for this one
+
+
+def use_debian_python(module):
+    """The running interpreter lacks `module`: re-run under Debian's python3, or exit saying what to install."""
+    if os.path.exists(DEBIAN_PYTHON) and os.path.realpath(sys.executable or "") != os.path.realpath(DEBIAN_PYTHON):
+        print("report.py: %s has no module %s; re-running under %s" % (sys.executable, module, DEBIAN_PYTHON),
+              file=sys.stderr, flush=True)
+        os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON, os.path.abspath(__file__)] + sys.argv[1:])
+    sys.exit("report.py: Python module %s is missing for %s; scripts/install-deps.sh installs it"
+             % (module, sys.executable))
+
+
+try:
+    import h5py
+    import matplotlib
+    import numpy as np
+except ImportError as e:
+    use_debian_python(e.name)
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import h5py  # noqa: E402
-import numpy as np  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.colors import ListedColormap, Normalize  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 
 plt.rcParams.update({"font.size": 11, "axes.titlesize": 13, "axes.labelsize": 11, "figure.dpi": 100})
 
+FEW_SAMPLES = 30          # a target destroyed in fewer samples has a criticality too noisy to rank on
+TOP_TARGETS = 20
+TOP_BRANCHES = 15
+SHED_SCALE = 2.0 ** 24    # /tally stores shed as round(MW x 2^24)
+SFDP_TIMEOUT_S = 300
+BUS_CMAP = ListedColormap(plt.get_cmap("YlOrRd")(np.linspace(0.15, 1, 256)))  # its pale start is lost on white
+UMASK = os.umask(0)       # the process umask (only os.umask reads it), put back at once,
+os.umask(UMASK)           # for the mode of the files written through mkstemp
 
-def scalar(f, path, default=float("nan")):
+
+class InputError(Exception):
+    """A bad input or output path: reported in one line, before anything is written."""
+
+
+# ----------------------------------------------------------------------------- reading
+
+def read_results(path):
+    """Everything the report needs, read into memory and checked; the file is closed on return."""
+    if not os.path.exists(path):
+        raise InputError("%s: no such file" % path)
+    if not os.path.isfile(path):
+        raise InputError("%s is not a regular file" % path)
     try:
-        v = f[path][()]
+        if not h5py.is_hdf5(path):
+            raise InputError("%s is not an HDF5 file (expected the output of `sre run --out`)" % path)
+        with h5py.File(path, "r") as f:
+            if text(f.attrs.get("format", "")) != "sre-results":
+                raise InputError("%s is not an sre results file (root attribute format is not sre-results)" % path)
+            if int(f.attrs.get("format_version", 0)) > 1:
+                raise InputError("%s was written by a newer sre; format_version %d is not known"
+                                 % (path, int(f.attrs["format_version"])))
+            return study_from(f, path)
+    except OSError as e:
+        raise InputError("cannot read %s: %s" % (path, e))
+
+
+def study_from(f, path):
+    def get(name):
+        if name not in f:
+            raise InputError("%s is not a complete sre results file: %s is missing" % (path, name))
+        v = f[name][()]
         return v.decode() if isinstance(v, bytes) else v
-    except KeyError:
-        return default
+
+    def strings(name):
+        return [text(x) for x in get(name)]
+
+    def wide(name):  # 128-bit tally sums, as float (enough for plotting)
+        return np.asarray(get(name + "_hi"), dtype=float) * 2.0 ** 64 + np.asarray(get(name + "_lo"), dtype=float)
+
+    for group in ("/network", "/summary"):  # their attributes are read directly below
+        if group not in f:
+            raise InputError("%s is not a complete sre results file: %s is missing" % (path, group))
+    s = {"path": path, "attrs": {k: f.attrs[k] for k in f.attrs}, "config": get("/config")}
+    s["ini"] = parse_ini(s["config"])
+    s["total_mw"] = float(f["/network"].attrs.get("total_demand_mw", np.nan))
+    s["base_shed_mw"] = float(f["/network"].attrs.get("base_shed_mw", 0.0))
+    if "/dispatch" in f:  # optional: older files lack it
+        d = f["/dispatch"]
+        s["dispatch"] = {"asked": text(d.attrs.get("asked", "?")), "used": text(d.attrs.get("used", "?")),
+                         "note": text(d.attrs.get("note", "")), "insecure": len(get("/dispatch/insecure_branch_row"))}
+    else:
+        s["dispatch"] = {"asked": text(s["attrs"].get("dispatch", "?")), "used": None, "note": "", "insecure": None}
+    s["n"] = int(f["/summary"].attrs.get("samples", 0))
+    s["mw"] = {k: get("/summary/shed_mw/" + k) for k in
+               ("mean", "std", "ci95_low", "ci95_high", "max", "cvar90", "cvar99", "quantile_levels", "quantiles")}
+    s["exceed_levels"] = get("/summary/shed_fraction/exceedance_levels")
+    s["exceed_prob"] = get("/summary/shed_fraction/exceedance_probability")
+    s["means"] = {k: get("/summary/means/" + k) for k in ("islands", "dead_islands", "destroyed", "intercepted",
+                                                           "overloaded_first", "tripped", "cap_hit_probability")}
+    # Fine log-spaced bins (engine/tally.cpp): bin 0 no shed, bin b >= 2 spans a factor 1.001.
+    count = np.asarray(get("/tally/bin_count"), dtype=np.int64)
+    used = count > 0
+    s["bins"] = {"count": count[used].astype(float),
+                 "min": np.asarray(get("/tally/bin_min"))[used] / SHED_SCALE,
+                 "max": np.asarray(get("/tally/bin_max"))[used] / SHED_SCALE,
+                 "mean": wide("/tally/bin_sum")[used] / SHED_SCALE / np.maximum(count[used], 1)}
+    s["conv"] = {k: np.asarray(get("/convergence/" + k), dtype=float)
+                 for k in ("samples", "shed_mean", "shed_ci95_halfwidth")}
+    s["targets"] = {"name": strings("/targets/name"), "destroyed": np.asarray(get("/targets/destroyed")),
+                    "crit": np.asarray(get("/targets/criticality"), dtype=float),
+                    "lo": np.asarray(get("/targets/criticality_ci95_low"), dtype=float),
+                    "hi": np.asarray(get("/targets/criticality_ci95_high"), dtype=float),
+                    "shed_destroyed": np.asarray(get("/targets/shed_mean_when_destroyed"), dtype=float)}
+    s["net"] = {k: np.asarray(get("/network/" + k)) for k in ("bus_id", "branch_from_bus_id", "branch_to_bus_id",
+                                                             "branch_limit_mw", "target_bus_offset", "target_bus_id")}
+    s["branches"] = {k: np.asarray(get("/branches/" + k))
+                     for k in ("index", "trip_probability", "overload_probability")}
+    s["runtime"] = {k: get("/runtime/" + k) for k in ("sampling_seconds", "samples_per_second", "threads")}
+    if len(s["targets"]["name"]) != len(s["net"]["target_bus_offset"]) - 1:
+        raise InputError("%s is inconsistent: /targets and /network/target_bus_offset differ in length" % path)
+    return s
+
+
+def read_plan(path):
+    """The output of `sre defend --json`, checked for the keys the report uses."""
+    try:
+        with open(path) as p:
+            plan = json.load(p)
+    except OSError as e:
+        raise InputError("cannot read %s: %s" % (path, e.strerror or e))
+    except ValueError as e:
+        raise InputError("%s is not JSON (expected the output of `sre defend --json`): %s" % (path, e))
+    def has(obj, keys):
+        return isinstance(obj, dict) and all(k in obj for k in keys)
+
+    if not (has(plan, ("steps", "validation"))
+            and isinstance(plan["steps"], list) and isinstance(plan["validation"], list)
+            and all(has(st, ("step", "target", "before", "after", "gain")) for st in plan["steps"])
+            and all(has(v, ("plan", "targets", "objective")) for v in plan["validation"])):
+        raise InputError("%s is not the output of `sre defend --json` (its steps or validation are missing)" % path)
+    return plan
+
+
+def parse_ini(ini):
+    """The `name = value` lines of /config (the study's resolved options)."""
+    out = {}
+    for line in ini.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", ";")) and "=" in line:
+            k, v = line.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
 
 
 def text(v):
     return v.decode() if isinstance(v, bytes) else str(v)
 
 
-def save(fig, out_dir, name):
-    fig.tight_layout()
+# ----------------------------------------------------------------------------- formatting
+
+def fmt_mw(x):
+    x = float("nan") if x is None else float(x)  # None: a JSON null
+    return "n/a" if not np.isfinite(x) else ("%.1f" % x if abs(x) >= 10 else "%.3g" % x)
+
+
+def fmt_pct(frac):
+    frac = float(frac)
+    return "n/a" if not np.isfinite(frac) else "%.3g %%" % (100 * frac)
+
+
+def fmt_num(x):
+    """A number from the config or a JSON: %g, so that 0.050000000000000003 reads 0.05."""
+    try:
+        return "%g" % float(x)
+    except (TypeError, ValueError):
+        return str(x)
+
+
+def fmt_prob(p, n):
+    p = float(p)
+    if not np.isfinite(p):
+        return "n/a"
+    if p == 0:
+        return "0 (in none of %d samples)" % n
+    return "%.3g" % p if p > 0.5 else "%.3g (about 1 in %s)" % (p, "{:,}".format(int(round(1 / p))))
+
+
+def table(header, rows, raw=()):
+    """An HTML table; cells are escaped except the columns listed in `raw` (already HTML)."""
+    h = ["<table><tr>" + "".join("<th>%s</th>" % html.escape(c) for c in header) + "</tr>"]
+    for r in rows:
+        h.append("<tr>" + "".join("<td>%s</td>" % (c if i in raw else html.escape(str(c))) for i, c in enumerate(r))
+                 + "</tr>")
+    h.append("</table>")
+    return "\n".join(h)
+
+
+# ----------------------------------------------------------------------------- output files
+
+def file_kind(mode):
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISLNK, "a symbolic link"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def check_output(out_dir, names):
+    """Before writing anything: refuse an output that is not a directory, or a name in it that is not a regular file."""
+    if os.path.lexists(out_dir) and not os.path.isdir(out_dir):
+        raise InputError("output %s exists and is not a directory" % out_dir)
+    for name in names:
+        check_target(os.path.join(out_dir, name))
+
+
+def check_target(path):
+    if os.path.lexists(path):
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError("refusing to write %s: it exists and is %s, not a regular file" % (path, file_kind(mode)))
+
+
+def write_atomic(out_dir, name, write):
+    """Write through write(binary file) to a temporary name in out_dir, then rename it into place."""
     path = os.path.join(out_dir, name)
-    fig.savefig(path, format="png")
+    check_target(path)  # again: the directory may have changed since check_output
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix="." + name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o666 & ~UMASK)  # mkstemp makes 0600; give the usual mode
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        raise
+    return name
+
+
+def save(fig, out_dir, name, dpi=100):
+    fig.tight_layout()
+    write_atomic(out_dir, name, lambda fh: fig.savefig(fh, format="png", dpi=dpi))
     plt.close(fig)
     return name
 
 
-def fig_histogram(f, out_dir, total):
-    edges = np.asarray(f["/summary/histogram/edges"][()], dtype=float)
-    counts = np.asarray(f["/summary/histogram/counts"][()], dtype=float)
-    n = counts.sum()
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    ax.bar(100 * edges[:-1], counts / max(n, 1), width=100 * np.diff(edges), align="edge", color="#3b75af", edgecolor="none")
-    ax.set_yscale("log" if (counts > 0).sum() > 1 else "linear")
-    ax.set_xlabel("load shed (%% of total demand, %.0f MW)" % total)
+def pct_axis(ax, total, which):
+    """A secondary axis in % of demand next to an MW axis."""
+    if not (np.isfinite(total) and total > 0):
+        return
+    to_pct, to_mw = (lambda mw: 100 * mw / total), (lambda p: p * total / 100)
+    if which == "x":
+        ax.secondary_xaxis("top", functions=(to_pct, to_mw)).set_xlabel("%% of total demand (%.0f MW)" % total)
+    else:
+        ax.secondary_yaxis("right", functions=(to_pct, to_mw)).set_ylabel("% of total demand")
+
+
+# ----------------------------------------------------------------------------- figures
+
+def fig_histogram(s, out_dir):
+    b, n, total = s["bins"], max(s["n"], 1), s["total_mw"]
+    shed = b["max"] > 0
+    zero_share = b["count"][~shed].sum() / n
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    if shed.any():
+        # Each fine bin is 0.1 % wide: placing its count at its mean loses nothing visible.
+        edges = np.linspace(0, b["max"][shed].max(), 121)
+        counts, _ = np.histogram(b["mean"][shed], bins=edges, weights=b["count"][shed])
+        ax.bar(edges[:-1], counts / n, width=np.diff(edges), align="edge", color="#3b75af", edgecolor="none")
+        ax.set_yscale("log")
+        for x, label, style in ((s["mw"]["mean"], "mean", "--"), (quantile(s, 0.99), "99% quantile", ":")):
+            if np.isfinite(x):
+                ax.axvline(x, color="#c0392b", ls=style, label="%s %s MW" % (label, fmt_mw(x)))
+        ax.legend(title="no shed in %s of samples" % fmt_pct(zero_share), fontsize=9, title_fontsize=9)
+        ax.set_xlim(0, edges[-1])
+        pct_axis(ax, total, "x")
+    else:
+        ax.text(0.5, 0.5, "no load shed in any of the %d samples" % s["n"], ha="center", transform=ax.transAxes)
+    ax.set_xlabel("load shed (MW)")
     ax.set_ylabel("share of samples")
-    ax.set_title("Distribution of load shed (%d samples)" % n)
+    ax.set_title("Distribution of load shed (%d samples)" % s["n"], fontsize=12)
     return save(fig, out_dir, "shed_histogram.png")
 
 
-def fig_exceedance(f, out_dir):
-    edges = np.asarray(f["/summary/histogram/edges"][()], dtype=float)
-    counts = np.asarray(f["/summary/histogram/counts"][()], dtype=float)
-    n = max(counts.sum(), 1)
-    # P(shed fraction >= left edge of bin b) = counts of bins b.. / n (resolution: one bin).
-    tail = np.cumsum(counts[::-1])[::-1] / n
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    mask = tail > 0
-    ax.step(100 * edges[:-1][mask], tail[mask], where="post", color="#c0392b")
-    ax.set_yscale("log")
-    ax.set_xlabel("load shed x (% of total demand)")
-    ax.set_ylabel("P(shed >= x)")
-    ax.set_title("Exceedance curve of load shed")
+def exceedance_curve(s):
+    """Points (x MW, P(shed > x)) from the fine bins: exact at every bin edge, bins 0.1 % wide."""
+    b, n = s["bins"], max(s["n"], 1)
+    above = (b["count"].sum() - np.cumsum(b["count"])) / n   # P(shed > max of bin)
+    at_or_above = above + b["count"] / n                     # P(shed >= min of bin)
+    # Between bins the curve is flat; inside a bin (0.1 % wide) it is drawn as a straight line.
+    return np.column_stack([b["min"], b["max"]]).ravel(), np.column_stack([at_or_above, above]).ravel()
+
+
+def fig_exceedance(s, out_dir):
+    x, p = exceedance_curve(s)
+    total = s["total_mw"]
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    ok = p > 0
+    if ok.any():
+        ax.plot(x[ok], p[ok], color="#c0392b", lw=1.5, label="P(shed > x), fine tally bins (0.1 % resolution)")
+        lv, pr = np.asarray(s["exceed_levels"]) * total, np.asarray(s["exceed_prob"])
+        show = pr > 0
+        if show.any():
+            ax.plot(lv[show], pr[show], "o", color="black", ms=5, label="the levels of the P(shed > x) table")
+        ax.axhline(1 / max(s["n"], 1), color="grey", lw=0.8, ls=":", label="1 / samples: the smallest P resolved")
+        ax.set_yscale("log")
+        ax.set_xlim(0, x[ok].max() * 1.02 or 1)
+        ax.legend(fontsize=9)
+        pct_axis(ax, total, "x")
+    else:
+        ax.text(0.5, 0.5, "no load shed in any of the %d samples" % s["n"], ha="center", transform=ax.transAxes)
+    ax.set_xlabel("load shed x (MW)")
+    ax.set_ylabel("P(shed > x)")
+    ax.set_title("Exceedance curve of load shed", fontsize=12)
     ax.grid(True, which="both", alpha=0.3)
     return save(fig, out_dir, "exceedance.png")
 
 
-def fig_convergence(f, out_dir):
-    s = np.asarray(f["/convergence/samples"][()], dtype=float)
-    m = np.asarray(f["/convergence/shed_mean"][()], dtype=float)
-    h = np.asarray(f["/convergence/shed_ci95_halfwidth"][()], dtype=float)
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    if len(s):
+def fig_convergence(s, out_dir):
+    c = s["conv"]
+    n, m, h = c["samples"], c["shed_mean"], c["shed_ci95_halfwidth"]
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    if len(n):
         ok = np.isfinite(h)
-        ax.fill_between(s[ok], (m - h)[ok], (m + h)[ok], color="#3b75af", alpha=0.25, label="95% CI")
-        ax.plot(s, m, "o-", color="#3b75af", label="running mean")
+        # Shed is never negative: a band below zero would only be the normal approximation's artefact.
+        ax.fill_between(n[ok], np.maximum(m - h, 0)[ok], (m + h)[ok], color="#3b75af", alpha=0.25,
+                        label="95% CI (clipped at 0)")
+        ax.plot(n, m, "o-", color="#3b75af", ms=4, label="running mean")
         ax.set_xscale("log")
+        ax.set_ylim(bottom=0)
         ax.legend()
+        pct_axis(ax, s["total_mw"], "y")
+    else:
+        ax.text(0.5, 0.5, "no convergence rows: this file does not start at sample 0 (a shard)",
+                ha="center", transform=ax.transAxes)
     ax.set_xlabel("samples")
     ax.set_ylabel("mean load shed (MW)")
-    ax.set_title("Convergence of the mean shed")
+    ax.set_title("Convergence of the mean shed", fontsize=12)
     ax.grid(True, which="both", alpha=0.3)
     return save(fig, out_dir, "convergence.png")
 
 
-def top_targets(f, count=20):
-    names = [text(x) for x in f["/targets/name"][()]]
-    crit = np.asarray(f["/targets/criticality"][()], dtype=float)
-    lo = np.asarray(f["/targets/criticality_ci95_low"][()], dtype=float)
-    hi = np.asarray(f["/targets/criticality_ci95_high"][()], dtype=float)
-    idx = [i for i in np.argsort(-np.nan_to_num(crit, nan=-np.inf), kind="stable") if np.isfinite(crit[i])][:count]
-    return [(names[i], crit[i], lo[i], hi[i]) for i in idx]
+def top_targets(s, count=TOP_TARGETS):
+    t = s["targets"]
+    crit = t["crit"]
+    order = np.argsort(-np.nan_to_num(crit, nan=-np.inf), kind="stable")
+    return [int(i) for i in order if np.isfinite(crit[i])][:count]
 
 
-def fig_targets(rows, out_dir):
-    fig, ax = plt.subplots(figsize=(7, max(3.5, 0.3 * len(rows) + 1.5)))
+def fig_targets(s, rows, out_dir):
+    t = s["targets"]
+    fig, ax = plt.subplots(figsize=(8, max(3.5, 0.3 * len(rows) + 1.8)))
     if rows:
         y = np.arange(len(rows))[::-1]
-        v = np.array([r[1] for r in rows])
-        lo = np.array([r[2] for r in rows])
-        hi = np.array([r[3] for r in rows])
-        err = np.vstack([np.nan_to_num(v - lo), np.nan_to_num(hi - v)])
-        ax.barh(y, v, xerr=err, color="#e67e22", ecolor="black", capsize=3)
+        v, lo, hi = t["crit"][rows], t["lo"][rows], t["hi"][rows]
+        few = t["destroyed"][rows] < FEW_SAMPLES
+        # A NaN interval (too few samples) draws no error bar.
+        bars = ax.barh(y, v, xerr=np.vstack([v - lo, hi - v]), color="#e67e22", ecolor="black", capsize=3)
+        for bar in np.asarray(bars.patches)[few]:  # a criticality from few samples: pale and hatched
+            bar.set(facecolor="#f5cba7", edgecolor="#a04000", hatch="///", linewidth=0)
         ax.set_yticks(y)
-        ax.set_yticklabels([r[0] for r in rows])
+        ax.set_yticklabels([t["name"][i] for i in rows])
+        handles = []
+        if not few.all():
+            handles.append(plt.Rectangle((0, 0), 1, 1, color="#e67e22",
+                                         label="destroyed in >= %d samples" % FEW_SAMPLES))
+        if few.any():
+            handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="#f5cba7", edgecolor="#a04000", hatch="///",
+                                         label="destroyed in < %d samples: ranking rests on few samples" % FEW_SAMPLES))
+        ax.legend(handles=handles, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
     ax.set_xlabel("criticality: mean shed when destroyed minus when not (MW)")
     ax.set_ylabel("target")
-    ax.set_title("Top %d targets by criticality (95%% CI)" % len(rows))
+    ax.set_title("Top %d targets by criticality (95%% CI)" % len(rows), fontsize=12)
     ax.grid(True, axis="x", alpha=0.3)
     return save(fig, out_dir, "targets.png")
 
 
 def fig_plan(plan, out_dir):
-    steps = plan.get("steps", [])
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    x = [0] + [s["step"] for s in steps]
-    v = [steps[0]["before"]["value"]] + [s["after"]["value"] for s in steps] if steps else []
-    lo = [steps[0]["before"]["ci95_low"]] + [s["after"]["ci95_low"] for s in steps] if steps else []
-    hi = [steps[0]["before"]["ci95_high"]] + [s["after"]["ci95_high"] for s in steps] if steps else []
+    steps = plan["steps"]
+    fig, ax = plt.subplots(figsize=(8, 4.8))
     if steps:
-        lo = [a if a is not None else b for a, b in zip(lo, v)]
-        hi = [a if a is not None else b for a, b in zip(hi, v)]
+        points = [steps[0]["before"]] + [st["after"] for st in steps]
+        x = list(range(len(points)))
+        v = [p["value"] for p in points]
+        lo = [p["value"] if p.get("ci95_low") is None else p["ci95_low"] for p in points]
+        hi = [p["value"] if p.get("ci95_high") is None else p["ci95_high"] for p in points]
         ax.errorbar(x, v, yerr=[np.subtract(v, lo), np.subtract(hi, v)], fmt="o-", capsize=4, color="#27ae60")
         ax.set_xticks(x)
-        ax.set_xticklabels(["none"] + ["+" + s["target"] for s in steps], rotation=30, ha="right")
-    obj = plan.get("objective", "mean")
-    unit = "probability" if obj.startswith("p_exceed") else "MW"
+        ax.set_xticklabels(["none"] + ["+" + str(st["target"]) for st in steps], rotation=30, ha="right")
     ax.set_xlabel("greedy step (target added to the defence)")
-    ax.set_ylabel("objective %s (%s)" % (obj, unit))
-    ax.set_title("Defence plan: objective after each greedy step (95% CI)")
+    ax.set_ylabel("objective %s (%s)" % (plan.get("objective", "mean"), objective_unit(plan)))
+    ax.set_title("Defence plan: objective after each greedy step (95% CI)", fontsize=12)
     ax.grid(True, alpha=0.3)
     return save(fig, out_dir, "defence_steps.png")
+
+
+def objective_unit(plan):
+    return "probability" if str(plan.get("objective", "mean")).startswith("p_exceed") else "MW"
+
+
+# ----------------------------------------------------------------------------- the network picture
+
+def bus_rows(bus_id, ids):
+    """Row of each bus number in `ids` within /network/bus_id."""
+    order = np.argsort(bus_id, kind="stable")
+    return order[np.searchsorted(bus_id[order], ids)]
+
+
+def sfdp_layout(s):
+    """Bus positions (B x 2) from Graphviz sfdp, or (None, why not)."""
+    sfdp = shutil.which("sfdp")
+    if sfdp is None:
+        return None, "Graphviz sfdp was not found on PATH (scripts/install-deps.sh installs graphviz)"
+    net = s["net"]
+    ends = zip(net["branch_from_bus_id"].tolist(), net["branch_to_bus_id"].tolist())
+    edges = {(min(a, b), max(a, b)) for a, b in ends if a != b}  # parallel branches: one edge for the layout
+    dot = "graph G {\n%s%s}\n" % ("".join("%d;\n" % b for b in net["bus_id"].tolist()),
+                                  "".join("%d -- %d;\n" % e for e in sorted(edges)))
+    # Point nodes need no overlap removal (overlap=true is 4x faster than prism at 9,241 buses);
+    # no splines (edges are drawn straight here); start=1 makes the layout reproducible.
+    cmd = [sfdp, "-Tplain", "-Goverlap=true", "-Gsplines=false", "-Gstart=1", "-Nshape=point"]
+    try:
+        r = subprocess.run(cmd, input=dot, capture_output=True, text=True, timeout=SFDP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return None, "Graphviz sfdp did not finish within %d s" % SFDP_TIMEOUT_S
+    if r.returncode != 0:
+        return None, "Graphviz sfdp failed: %s" % (r.stderr.strip().splitlines() or ["exit %d" % r.returncode])[0]
+    pos = {}
+    for line in r.stdout.splitlines():
+        p = line.split()
+        if p and p[0] == "node":
+            pos[int(p[1].strip('"'))] = (float(p[2]), float(p[3]))
+    missing = [b for b in net["bus_id"].tolist() if b not in pos]
+    if missing:
+        return None, "Graphviz sfdp placed no position for bus %d" % missing[0]
+    return np.array([pos[b] for b in net["bus_id"].tolist()]), None
+
+
+def fig_network(s, xy, defended, out_dir):
+    net, t, br = s["net"], s["targets"], s["branches"]
+    nb = len(net["bus_id"])
+    big = nb > 1000
+    # Each bus takes its target's criticality (a target is a set of buses); buses in no target stay NaN.
+    off = net["target_bus_offset"]
+    bus_target = np.full(nb, -1)
+    bus_target[bus_rows(net["bus_id"], net["target_bus_id"])] = np.repeat(np.arange(len(off) - 1), np.diff(off))
+    crit = np.where(bus_target >= 0, t["crit"][np.maximum(bus_target, 0)], np.nan)
+
+    span = np.ptp(xy, axis=0) + 1e-9
+    width = 12 if big else 10
+    fig, ax = plt.subplots(figsize=(width, float(np.clip(width * span[1] / span[0], 0.5 * width, 1.3 * width)) + 2))
+    seg = np.stack([xy[bus_rows(net["bus_id"], net["branch_from_bus_id"])],
+                    xy[bus_rows(net["bus_id"], net["branch_to_bus_id"])]], axis=1)
+    p = np.nan_to_num(np.asarray(br["trip_probability"], dtype=float))
+    lw = 0.25 if big else 0.8
+    ax.add_collection(LineCollection(seg[p == 0], colors="#c8c8c8", linewidths=lw, zorder=1))
+    tripped = np.flatnonzero(p > 0)
+    tripped = tripped[np.argsort(p[tripped])]  # most likely trips drawn last, on top
+    trips = None
+    if len(tripped):
+        pmax = p[tripped].max()
+        # Blues without its near-white start: a rarely tripped branch must still show against the white page.
+        cmap = ListedColormap(plt.get_cmap("Blues")(np.linspace(0.35, 1, 256)))
+        trips = LineCollection(seg[tripped], array=p[tripped], cmap=cmap, norm=Normalize(0, pmax),
+                               linewidths=lw + (2.0 if big else 3.0) * p[tripped] / pmax, zorder=2)
+        ax.add_collection(trips)
+
+    size = float(np.clip(4000.0 / nb, 2.5, 40))
+    unknown = ~np.isfinite(crit)
+    ax.scatter(xy[unknown, 0], xy[unknown, 1], s=0.7 * size, c="#a8a8a8", linewidths=0, zorder=3)
+    known = np.flatnonzero(~unknown)
+    known = known[np.argsort(crit[known])]  # the most critical drawn last, on top
+    finite = crit[known]
+    vmax = float(np.percentile(finite, 99)) if len(finite) else 1.0
+    sc = ax.scatter(xy[known, 0], xy[known, 1], s=size, c=finite, cmap=BUS_CMAP, vmin=0, vmax=max(vmax, 1e-9),
+                    linewidths=0.2 if not big else 0, edgecolors="#555555", zorder=4)
+    if defended:
+        rows = np.flatnonzero(np.isin(bus_target, list(defended)))
+        ax.scatter(xy[rows, 0], xy[rows, 1], s=max(12 * size, 60), facecolors="none", edgecolors="#1a9850",
+                   linewidths=1.8, zorder=5)
+    for rank, ti in enumerate(top_targets(s, 5)):  # name the five most critical targets
+        rows = np.flatnonzero(bus_target == ti)
+        cx, cy = xy[rows].mean(axis=0)
+        ax.annotate("%s (#%d)" % (t["name"][ti], rank + 1), (cx, cy), xytext=(12, 12), textcoords="offset points",
+                    arrowprops=dict(arrowstyle="-", color="#333333", lw=0.8),
+                    fontsize=9, zorder=6, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="#555555", alpha=0.85))
+
+    fig.colorbar(sc, ax=ax, fraction=0.035, pad=0.01, extend="both",
+                 label="criticality of the bus's target (MW; colours clipped at its 99th percentile)")
+    if trips is not None:
+        fig.colorbar(trips, ax=ax, orientation="horizontal", fraction=0.03, pad=0.01, aspect=60,
+                     label="branch trip probability (also line width)")
+    handles = [Line2D([], [], color="#c8c8c8", lw=1, label="branch, never tripped"),
+               Line2D([], [], marker="o", ls="", color="#a8a8a8",
+                      label="bus: its target never destroyed (no estimate)"),
+               Line2D([], [], marker="o", ls="", color="#e34a33", label="bus: colour = its target's criticality")]
+    if trips is not None:
+        handles.insert(1, Line2D([], [], color="#2171b5", lw=2, label="tripped branch"))
+    if defended:
+        handles.append(Line2D([], [], marker="o", ls="", mfc="none", mec="#1a9850", mew=1.8, ms=9,
+                              label="defended target (--plan)"))
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False)
+    ax.autoscale()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    fig.suptitle("Network: %d buses, %d branches (Graphviz sfdp layout, not geographic)"
+                 % (nb, len(net["branch_from_bus_id"])), fontsize=12)
+    return save(fig, out_dir, "network.png", dpi=150 if big else 100)
+
+
+# ----------------------------------------------------------------------------- HTML sections
+
+def quantile(s, level):
+    levels = list(np.asarray(s["mw"]["quantile_levels"], dtype=float))
+    return float(s["mw"]["quantiles"][levels.index(level)]) if level in levels else float("nan")
+
+
+def response_text(a):
+    """The response with the options that matter to it: the trip rule if protection acts, the solver if flows do."""
+    response = text(a.get("response", "?"))
+    extra = (["cascade rule " + text(a.get("rule", "?"))] if response in ("operator", "cascade") else []) + (
+        ["flow solver " + text(a.get("solver", "?"))] if response != "topology" else [])
+    return "%s (%s)" % (response, ", ".join(extra)) if extra else response
+
+
+def settings_rows(s):
+    a, ini, d = s["attrs"], s["ini"], s["dispatch"]
+    strike = text(a.get("strike", "?"))
+    k = int(a.get("k", 0))
+    if strike == "uniform":
+        strike_text = "uniform: %d distinct targets per sample, equally likely" % k
+    elif strike == "weighted":
+        strike_text = "weighted: %d targets per sample, in proportion to %s" % (k, ini.get("weights", "?"))
+    elif strike == "independent" and "probability" in ini:
+        strike_text = "independent: each target struck with probability %s" % fmt_num(ini["probability"])
+    elif strike == "independent":
+        strike_text = "independent: per-target probabilities from %s" % ini.get("probabilities", "?")
+    elif strike == "exhaustive":
+        strike_text = "exhaustive: every set of %d targets once" % k
+    else:
+        strike_text = strike
+    if d["used"] is None:
+        dispatch = "%s asked (this file does not say which was used)" % d["asked"]
+    else:
+        dispatch = "%s asked, %s used" % (d["asked"], d["used"])
+        if d["used"] == "scopf":
+            dispatch += "; %d single-branch contingenc%s left insecure" % (d["insecure"],
+                                                                          "y" if d["insecure"] == 1 else "ies")
+        if d["note"]:
+            dispatch += "; note: " + d["note"]
+    samples = "%d" % s["n"]
+    if int(a.get("shard_count", 0)) > 0:
+        samples += " (shard %d of %d: samples [%d, %d) of %d)" % tuple(
+            int(a[k]) for k in ("shard_index", "shard_count", "sample_begin", "sample_end", "samples"))
+    elif int(a.get("complete", 1)) == 0:
+        samples += " of %d: an incomplete run (checkpoint)" % int(a["samples"])
+    tol = float(a.get("tol", np.nan))
+    rows = [("case", "%s (SHA-256 %s...)" % (text(a.get("case_path", "?")), text(a.get("case_sha256", ""))[:12])),
+            ("targets", "%s (%d targets)" % (ini.get("targets", "?"), len(s["targets"]["name"]))),
+            ("strike", strike_text),
+            ("k", "n/a (independent strikes)" if strike == "independent" else "%d" % k),
+            ("response", response_text(a)),
+            ("tol", "%g: a branch trips above its limit x %g" % (tol, 1 + tol)),
+            ("dispatch", dispatch),
+            ("defence applied", ini.get("defence", "none")),
+            ("seed", "%d" % int(a.get("seed", 0))),
+            ("samples", samples),
+            ("total demand", "%s MW" % fmt_mw(s["total_mw"])),
+            ("sre version", text(a.get("sre_version", "?"))),
+            ("date", text(a.get("created_utc", "?"))),
+            ("command line", text(a.get("command_line", "?")))]
+    if s["base_shed_mw"] > 0:
+        rows.insert(11, ("shed before any strike", "%s MW (included in every sample)" % fmt_mw(s["base_shed_mw"])))
+    return rows
+
+
+def section_settings(s):
+    return ["<h2>Study settings</h2>", table(["setting", "value"], settings_rows(s)),
+            "<p class='def'><b>Criticality</b> of a target: the mean shed when the target is destroyed minus the mean "
+            "shed when it is not (MW). <b>CVaR</b> at level a: the mean of the worst (1 - a) share of samples "
+            "(CVaR 99 %: the mean shed of the worst 1 % of samples). A <b>quantile</b> at level p: the shed not "
+            "exceeded in a share p of the samples. Each sample is one strike scenario.</p>",
+            "<details><summary>Study configuration (INI; <code>sre run --config</code> reproduces the study)</summary>"
+            "<pre>%s</pre></details>" % html.escape(s["config"])]
+
+
+def section_summary(s):
+    mw, total, n = s["mw"], s["total_mw"], s["n"]
+    rows = [("mean", fmt_mw(mw["mean"]), fmt_pct(mw["mean"] / total),
+             "95%% CI [%s, %s] MW" % (fmt_mw(mw["ci95_low"]), fmt_mw(mw["ci95_high"])))]
+    rows += [("quantile %g %%" % (100 * lv), fmt_mw(q), fmt_pct(q / total), "")
+             for lv, q in zip(mw["quantile_levels"], mw["quantiles"])]
+    rows += [("CVaR 90 %", fmt_mw(mw["cvar90"]), fmt_pct(mw["cvar90"] / total), "mean of the worst 10 % of samples"),
+             ("CVaR 99 %", fmt_mw(mw["cvar99"]), fmt_pct(mw["cvar99"] / total), "mean of the worst 1 % of samples"),
+             ("max", fmt_mw(mw["max"]), fmt_pct(mw["max"] / total), ""),
+             ("std", fmt_mw(mw["std"]), fmt_pct(mw["std"] / total), "")]
+    exceed = [("%g %%" % (100 * lv), fmt_mw(lv * total), fmt_prob(p, n))
+              for lv, p in zip(s["exceed_levels"], s["exceed_prob"])]
+    m = s["means"]
+    means = [("targets destroyed", "%.3g" % m["destroyed"]), ("targets intercepted", "%.3g" % m["intercepted"]),
+             ("islands", "%.3g" % m["islands"]), ("islands without supply", "%.3g" % m["dead_islands"]),
+             ("branches overloaded in the first flow solve", "%.3g" % m["overloaded_first"]),
+             ("branches tripped by the cascade", "%.3g" % m["tripped"]),
+             ("share of samples hitting the cascade step cap", "%.3g" % m["cap_hit_probability"])]
+    return ["<h2>Load shed</h2>",
+            "<p class='headline'>Mean load shed %s MW (%s of demand); at most 1 sample in 100 sheds more than %s MW, "
+            "and the worst 1 %% of samples shed %s MW on average.</p>"
+            % (fmt_mw(mw["mean"]), fmt_pct(mw["mean"] / total), fmt_mw(quantile(s, 0.99)), fmt_mw(mw["cvar99"])),
+            table(["statistic", "MW", "% of demand", ""], rows),
+            "<h3>P(shed &gt; x)</h3>", table(["x (% of demand)", "x (MW)", "P(shed > x)"], exceed),
+            "<h3>Per sample, on average</h3>", table(["quantity", "mean"], means)]
+
+
+def section_targets(s, rows):
+    t = s["targets"]
+    h = ["<h2>Most critical targets</h2>"]
+    if not rows:
+        return h + ["<p>No target has a criticality estimate (none was destroyed, or every one always was).</p>"]
+    off, ids = s["net"]["target_bus_offset"], s["net"]["target_bus_id"]
+    grouped = len(ids) != len(t["name"])  # targets are substations: list their buses
+    few = [i for i in rows if t["destroyed"][i] < FEW_SAMPLES]
+    if few:
+        h.append("<p class='warn'>Warning: %d of these %d targets were destroyed in fewer than %d samples: their "
+                 "ranking rests on few samples. Run more samples before acting on it.</p>"
+                 % (len(few), len(rows), FEW_SAMPLES))
+    body = []
+    for r, i in enumerate(rows, 1):
+        buses = ids[off[i]:off[i + 1]].tolist()
+        row = [r, t["name"][i]]
+        if grouped:
+            row.append(", ".join(map(str, buses[:8])) + (" ... (%d buses)" % len(buses) if len(buses) > 8 else ""))
+        ci = ("[%s, %s]" % (fmt_mw(t["lo"][i]), fmt_mw(t["hi"][i])) if np.isfinite(t["lo"][i])
+              else "n/a (too few samples)")
+        row += [fmt_mw(t["crit"][i]), ci,
+                fmt_mw(t["shed_destroyed"][i]), int(t["destroyed"][i]),
+                "<span class='warn'>ranking rests on few samples</span>" if i in few else ""]
+        body.append(row)
+    header = ["rank", "target"] + (["buses"] if grouped else []) + [
+        "criticality (MW)", "95% CI (MW)", "mean shed when destroyed (MW)", "destroyed in samples", ""]
+    h.append(table(header, body, raw=(len(header) - 1,)))
+    return h
+
+
+def section_branches(s):
+    net, br = s["net"], s["branches"]
+    p = np.nan_to_num(np.asarray(br["trip_probability"], dtype=float))
+    order = [i for i in np.argsort(-p, kind="stable") if p[i] > 0][:TOP_BRANCHES]
+    h = ["<h2>Branches most often tripped</h2>"]
+    if not order:
+        h.append("<p>No branch tripped in any sample (response %s).</p>"
+                 % html.escape(text(s["attrs"].get("response", "?"))))
+        return h
+    rows = [(r, int(br["index"][i]), int(net["branch_from_bus_id"][i]), int(net["branch_to_bus_id"][i]),
+             "%.3g" % p[i], "%.3g" % br["overload_probability"][i],
+             fmt_mw(net["branch_limit_mw"][i]) if net["branch_limit_mw"][i] > 0 else "unlimited")
+            for r, i in enumerate(order, 1)]
+    h.append(table(["rank", "branch row", "from bus", "to bus", "trip probability",
+                    "overload probability (first solve)", "limit (MW)"], rows))
+    return h
+
+
+def section_network(s, network_png, why_not):
+    if network_png is None:
+        return ["<h2>Network</h2><p class='warn'>Network picture skipped: %s.</p>" % html.escape(why_not)]
+    return ["<h2>Network</h2>",
+            "<p>Buses are placed by a graph layout (Graphviz sfdp), not by geography; neighbours in the grid are "
+            "neighbours in the picture. Colour of a bus: the criticality of the target it belongs to (grey: never "
+            "destroyed, no estimate). Colour and width of a branch: its trip probability. The five most critical "
+            "targets are named (mind the warning above when their ranking rests on few samples); defended targets of a "
+            "plan are ringed in green.</p>",
+            "<img src='%s' alt='network'>" % network_png]
+
+
+def section_plan(s, plan, figure):
+    names = set(s["targets"]["name"])
+    unit = objective_unit(plan)
+    fmt = (lambda v: "n/a" if v is None else "%.4g" % v) if unit == "probability" else fmt_mw
+
+    def value(o):
+        return "%s [%s, %s]" % (fmt(o.get("value")), fmt(o.get("ci95_low")), fmt(o.get("ci95_high")))
+
+    # The JSON's half-width is that of the paired mean-shed gain (MW), whatever the objective.
+    steps = [(st["step"], st["target"], value(st["before"]), value(st["after"]), fmt(st["gain"]),
+              fmt_mw(st.get("mean_gain_ci95_halfwidth"))) for st in plan["steps"]]
+    comparison = [(v["plan"], ", ".join(map(str, v["targets"])) or "(none)", value(v["objective"]),
+                   fmt_mw(v.get("mean_shed_mw")),
+                   "%s +/- %s" % (fmt_mw(v.get("mean_diff_vs_greedy")), fmt_mw(v.get("mean_diff_ci95_halfwidth"))))
+                  for v in plan["validation"]]
+    unknown = [str(x) for x in plan.get("plan", []) if str(x) not in names]
+    h = ["<h2>Defence plan</h2>",
+         "<p>Greedy choice of %s targets to defend (objective %s, %s; interception probability %s; attacker %s), "
+         "made by <code>sre defend</code> on %s samples (seed %s) and compared with the baselines on %s fresh samples "
+         "(seed %s).</p>" % (plan.get("budget", "?"), html.escape(str(plan.get("objective", "?"))), unit,
+                             fmt_num(plan.get("intercept", "?")), html.escape(str(plan.get("attacker", "?"))),
+                             plan.get("selection_samples", "?"), plan.get("selection_seed", "?"),
+                             plan.get("validation_samples", "?"), plan.get("validation_seed", "?"))]
+    if unknown:
+        h.append("<p class='warn'>Plan targets not in this study's network: %s. Was the plan made for another case?</p>"
+                 % html.escape(", ".join(unknown)))
+    h += ["<h3>Greedy steps</h3>",
+          table(["step", "target defended", "objective before [95% CI]", "objective after [95% CI]", "gain",
+                 "95% half-width of the mean-shed gain (MW, paired)"], steps),
+          "<h3>Comparison with the baselines (fresh samples)</h3>",
+          table(["plan", "targets defended", "objective [95% CI]", "mean shed (MW)",
+                 "mean shed above greedy's (MW) +/- 95% half-width"], comparison),
+          "<img src='%s' alt='defence plan'>" % figure]
+    return h
+
+
+def section_run(s):
+    r = s["runtime"]
+    return ["<h2>Run</h2>", table(["", "value"], [("sampling time", "%.3g s" % r["sampling_seconds"]),
+                                             ("samples per second", "{:,.0f}".format(r["samples_per_second"])),
+                                             ("threads", "%d" % r["threads"]), ("results file", s["path"])])]
+
+
+def figure_block(title, name, caption):
+    return "<h3>%s</h3><p>%s</p><img src='%s' alt='%s'>" % (html.escape(title), caption, name, html.escape(title))
+
+
+CSS = ("body{font-family:sans-serif;max-width:1000px;margin:auto;padding:0 1em;color:#222}"
+       "table{border-collapse:collapse;margin:0.5em 0}"
+       "td,th{padding:3px 10px;text-align:left;border-bottom:1px solid #eee}"
+       "th{background:#f4f4f4}img{max-width:100%;border:1px solid #ddd}.warn{color:#a04000;font-weight:bold}"
+       ".headline{font-size:1.15em}.def{background:#f7f9fc;padding:0.6em;border-left:3px solid #3b75af}"
+       "pre{background:#f4f4f4;padding:0.5em}")
+
+
+def write_html(s, out_dir, figs, rows, network, plan_html):
+    case = os.path.basename(text(s["attrs"].get("case_path", "?")))
+    h = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>sre report: %s</title>" % html.escape(case),
+         "<style>%s</style></head><body>" % CSS,
+         "<h1>Strike-resilience report: %s</h1>" % html.escape(case)]
+    h += section_settings(s)
+    h += section_summary(s)
+    h.append(figure_block("Distribution of load shed", figs["hist"],
+                          "Share of samples per shed interval; samples with no shed are counted in the legend."))
+    h.append(figure_block("Exceedance curve", figs["exceed"],
+                          "Probability that a strike sheds more than x, read from the fine 0.1 % bins of the tally."))
+    h.append(figure_block("Convergence", figs["conv"],
+                          "Running mean shed with its 95 % confidence band: a narrow, flat band means enough samples."))
+    h += section_targets(s, rows)
+    h.append("<img src='%s' alt='most critical targets'>" % figs["targets"])
+    h += section_branches(s)
+    h += network
+    h += plan_html
+    h += section_run(s)
+    h.append("</body></html>\n")
+    write_atomic(out_dir, "index.html", lambda fh: fh.write("\n".join(h).encode("utf-8")))
 
 
 def main(argv=None):
@@ -152,63 +786,23 @@ def main(argv=None):
     ap.add_argument("-o", "--out", required=True, help="output directory (created)")
     ap.add_argument("--plan", help="output of `sre defend --json` (greedy steps)")
     a = ap.parse_args(argv)
-    os.makedirs(a.out, exist_ok=True)
     try:
-        f = h5py.File(a.results, "r")
-    except OSError as e:
-        sys.exit("report.py: cannot read %s: %s" % (a.results, e))
-    with f:
-        total = float(f["/network"].attrs.get("total_demand_mw", float("nan"))) if "/network" in f else float("nan")
-        samples = int(f["/summary"].attrs.get("samples", 0))
-        dispatch = f["/dispatch"] if "/dispatch" in f else None
-        used = text(dispatch.attrs.get("used", "?")) if dispatch is not None else text(f.attrs.get("dispatch", "?"))
-        insecure = len(dispatch["insecure_branch_row"]) if dispatch is not None and "insecure_branch_row" in dispatch else 0
-        key = [
-            ("case", text(f.attrs.get("case_path", "?"))),
-            ("response", "%s (rule %s)" % (text(f.attrs.get("response", "?")), text(f.attrs.get("rule", "?")))),
-            ("protection tol", "%s (a branch trips above its limit x (1 + tol))" % text(f.attrs.get("tol", "?"))),
-            ("base dispatch", used + (" (%d contingencies left insecure)" % insecure if used == "scopf" else "")
-             + ("; note: " + text(dispatch.attrs.get("note", "")) if dispatch is not None and text(dispatch.attrs.get("note", "")) else "")),
-            ("samples", "%d" % samples),
-            ("total demand", "%.1f MW" % total),
-            ("mean shed", "%.3f MW [95%% CI %.3f, %.3f]" % (scalar(f, "/summary/shed_mw/mean"), scalar(f, "/summary/shed_mw/ci95_low"),
-                                                           scalar(f, "/summary/shed_mw/ci95_high"))),
-            ("max shed", "%.3f MW" % scalar(f, "/summary/shed_mw/max")),
-            ("CVaR 90% / 99%", "%.3f / %.3f MW" % (scalar(f, "/summary/shed_mw/cvar90"), scalar(f, "/summary/shed_mw/cvar99"))),
-        ]
-        figs = [("Load shed distribution", fig_histogram(f, a.out, total)),
-                ("Exceedance curve", fig_exceedance(f, a.out)),
-                ("Convergence", fig_convergence(f, a.out))]
-        rows = top_targets(f)
-        figs.append(("Most critical targets", fig_targets(rows, a.out)))
-    plan = None
-    if a.plan:
-        with open(a.plan) as p:
-            plan = json.load(p)
-        figs.append(("Defence plan", fig_plan(plan, a.out)))
-
-    h = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>sre report</title>",
-         "<style>body{font-family:sans-serif;max-width:960px;margin:auto}td,th{padding:2px 10px;text-align:left}"
-         "img{max-width:100%;border:1px solid #ddd}</style></head><body>",
-         "<h1>Strike-resilience report</h1><p>%s</p><table>" % html.escape(a.results)]
-    h += ["<tr><th>%s</th><td>%s</td></tr>" % (html.escape(k), html.escape(v)) for k, v in key]
-    h.append("</table>")
-    if rows:
-        h.append("<h2>Top targets by criticality</h2><table><tr><th>target</th><th>criticality MW</th><th>95% CI</th></tr>")
-        h += ["<tr><td>%s</td><td>%.3f</td><td>[%.3f, %.3f]</td></tr>" % (html.escape(n), v, lo, hi) for n, v, lo, hi in rows[:10]]
-        h.append("</table>")
-    if plan:
-        h.append("<h2>Defence plan (%s, budget %s)</h2><table><tr><th>plan</th><th>objective</th><th>targets</th></tr>" %
-                 (html.escape(str(plan.get("objective"))), plan.get("budget")))
-        for v in plan.get("validation", []):
-            h.append("<tr><td>%s</td><td>%.4f</td><td>%s</td></tr>" % (html.escape(v["plan"]), v["objective"]["value"],
-                                                                      html.escape(", ".join(v["targets"]))))
-        h.append("</table>")
-    for title, name in figs:
-        h.append("<h2>%s</h2><img src='%s' alt='%s'>" % (html.escape(title), name, html.escape(title)))
-    h.append("</body></html>")
-    with open(os.path.join(a.out, "index.html"), "w") as out:
-        out.write("\n".join(h))
+        s = read_results(a.results)
+        plan = read_plan(a.plan) if a.plan else None
+        names = ["index.html", "shed_histogram.png", "exceedance.png", "convergence.png", "targets.png", "network.png"]
+        check_output(a.out, names + (["defence_steps.png"] if plan else []))
+    except InputError as e:
+        sys.exit("report.py: %s" % e)
+    xy, why_not = sfdp_layout(s)
+    os.makedirs(a.out, exist_ok=True)
+    figs = {"hist": fig_histogram(s, a.out), "exceed": fig_exceedance(s, a.out), "conv": fig_convergence(s, a.out)}
+    rows = top_targets(s)
+    figs["targets"] = fig_targets(s, rows, a.out)
+    planned = set(map(str, plan.get("plan", []))) if plan else set()
+    defended = {i for i, name in enumerate(s["targets"]["name"]) if name in planned}
+    network = section_network(s, fig_network(s, xy, defended, a.out) if xy is not None else None, why_not)
+    plan_html = section_plan(s, plan, fig_plan(plan, a.out)) if plan else []
+    write_html(s, a.out, figs, rows, network, plan_html)
     print("report: %s" % os.path.join(a.out, "index.html"))
 
 
