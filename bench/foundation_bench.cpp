@@ -16,11 +16,11 @@
 
 #include <Eigen/Dense>
 
-#include "engine/case_data.hpp"
-#include "engine/dc_power_flow.hpp"
-#include "engine/grid_state.hpp"
-#include "engine/island_finder.hpp"
-#include "engine/network.hpp"
+#include "model/case_data.hpp"
+#include "flow/dc_power_flow.hpp"
+#include "model/grid_state.hpp"
+#include "topology/island_finder.hpp"
+#include "model/network.hpp"
 #include "kernels/sparse_ldlt.hpp"
 
 #ifdef SRE_BENCH_HAVE_CHOLMOD

@@ -1,5 +1,5 @@
-// Fast-solver kernel benchmarks (engine/fast_flow_solver.cpp, kernels/base_factor,
-// kernels/woodbury_update) on case118, case1354, case2383wp_k and case9241pegase:
+// Fast-solver kernel benchmarks (src/flow/fast_flow_solver.cpp, src/kernels/base_factor,
+// src/kernels/woodbury_update) on case118, case1354, case2383wp_k and case9241pegase:
 //   BM_Kernels_BaseSolve        one full forward + D + backward solve with the base factor (the floor)
 //   BM_Kernels_BackwardBatch/<case>/lanes  backward solves of 1, 2, 4, 8 interleaved vectors in one pass
 //   BM_Kernels_BackwardMulti/<case>/count  the same for 1, 2, 4, 8 separate vectors (no interleaving)
@@ -25,7 +25,7 @@
 //                                         one full solve), each state from the intact matrix
 //   BM_Kernels_RankRefactorWarm/<case>/r  the state plus one trip right after the state (a cascade round
 //                                         after a refactorised one: only the trip's columns' paths)
-// The fast solver's default rank threshold (engine/fast_flow_solver.cpp) is the crossover of these.
+// The fast solver's default rank threshold (src/flow/fast_flow_solver.cpp) is the crossover of these.
 //   BM_Kernels_PathRefactor/<case>/c      PathRefactorLdlt::refactor() of c random changed columns (c = 0:
 //                                         every column, a full numeric factorisation); counters rows
 //                                         (recomputed per call), of_full (their multiply-adds by the
@@ -51,11 +51,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/base_case.hpp"
-#include "engine/flow_solver.hpp"
-#include "engine/island_balancer.hpp"
-#include "engine/island_finder.hpp"
-#include "engine/scenario_evaluator.hpp"
+#include "flow/base_case.hpp"
+#include "flow/flow_solver.hpp"
+#include "topology/island_balancer.hpp"
+#include "topology/island_finder.hpp"
+#include "response/scenario_evaluator.hpp"
 #include "kernels/base_factor.hpp"
 #include "kernels/path_refactor_ldlt.hpp"
 

@@ -125,7 +125,7 @@ def study_from(f, path):
     s["exceed_prob"] = get("/summary/shed_fraction/exceedance_probability")
     s["means"] = {k: get("/summary/means/" + k) for k in ("islands", "dead_islands", "destroyed", "intercepted",
                                                            "overloaded_first", "tripped", "cap_hit_probability")}
-    # Fine log-spaced bins (engine/tally.cpp): bin 0 no shed, bin b >= 2 spans a factor 1.001.
+    # Fine log-spaced bins (src/stats/tally.cpp): bin 0 no shed, bin b >= 2 spans a factor 1.001.
     count = np.asarray(get("/tally/bin_count"), dtype=np.int64)
     used = count > 0
     s["bins"] = {"count": count[used].astype(float),

@@ -2,8 +2,8 @@
 // Small networks written out in the tests, with answers worked out by hand.
 #include <string>
 
-#include "engine/case_data.hpp"
-#include "engine/network.hpp"
+#include "model/case_data.hpp"
+#include "model/network.hpp"
 
 namespace sre::test {
 

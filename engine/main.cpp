@@ -1,4 +1,0 @@
-// The `sre` program: a thin entry point over the engine library.
-#include "engine/cli/cli.hpp"
-
-int main(int argc, char** argv) { return sre::cli::main(argc, argv); }

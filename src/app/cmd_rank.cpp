@@ -1,0 +1,224 @@
+// sre rank: targets ranked with 95% confidence intervals, from a results file
+// (/targets/*) or from a study run in-process; flags neighbours whose intervals
+// overlap (their order is not yet resolved: more samples needed).
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <sstream>
+
+#include "app/option_values.hpp"
+#include "app/study_options.hpp"
+#include "planning/defence_planner.hpp"
+#include "io/hdf5_handles.hpp"
+#include "io/input_error.hpp"
+#include "io/output_file.hpp"
+#include "stats/summary.hpp"
+
+namespace sre::cli {
+namespace {
+
+constexpr double kZ = 1.959963984540054;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// What ranking needs per target.
+struct TargetStats {
+  std::uint64_t samples = 0;
+  std::vector<std::string> name;
+  std::vector<double> destroyed, shed_when_destroyed, criticality, criticality_low, criticality_high;
+  std::vector<double> swd_low, swd_high;  // NaN when unknown
+};
+
+std::vector<double> read_doubles(hid_t file, const std::string& path) {
+  h5::Dataset ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "open dataset " + path);
+  h5::Dataspace sp(H5Dget_space(ds.get()), "dataspace of " + path);
+  const hssize_t n = H5Sget_simple_extent_npoints(sp.get());
+  std::vector<double> v(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
+  if (!v.empty()) h5::check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read " + path);
+  return v;
+}
+
+std::vector<std::string> read_strings(hid_t file, const std::string& path) {
+  h5::Dataset ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "open dataset " + path);
+  h5::Dataspace sp(H5Dget_space(ds.get()), "dataspace of " + path);
+  const auto n = static_cast<std::size_t>(std::max<hssize_t>(H5Sget_simple_extent_npoints(sp.get()), 0));
+  h5::Datatype ft(H5Dget_type(ds.get()), "type of " + path);
+  std::vector<std::string> out;
+  if (n == 0) return out;
+  if (H5Tis_variable_str(ft.get()) > 0) {
+    h5::Datatype mt = h5::string_type();
+    std::vector<char*> p(n, nullptr);
+    h5::check(H5Dread(ds.get(), mt.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "read " + path);
+    for (char* s : p) out.emplace_back(s ? s : "");
+    H5Dvlen_reclaim(mt.get(), sp.get(), H5P_DEFAULT, p.data());
+  } else {
+    const std::size_t len = H5Tget_size(ft.get());
+    h5::Datatype mt(H5Tcopy(H5T_C_S1), "copy string type");
+    h5::check(H5Tset_size(mt.get(), len), "set string size");
+    std::vector<char> buf(n * len);
+    h5::check(H5Dread(ds.get(), mt.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "read " + path);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string s(buf.data() + i * len, len);
+      out.push_back(s.substr(0, s.find('\0')));
+    }
+  }
+  return out;
+}
+
+// Shed-when-destroyed CI from the tally sums: mean ± 1.96 sd / sqrt(n destroyed).
+void swd_interval(const Tally& t, TargetStats& s) {
+  const int nt = t.shape.n_targets;
+  s.swd_low.assign(nt, kNaN);
+  s.swd_high.assign(nt, kNaN);
+  for (int k = 0; k < nt && k < static_cast<int>(s.name.size()); ++k) {
+    const auto nd = static_cast<std::uint64_t>(t.target_destroyed[k]);
+    if (nd < 2) continue;
+    double m, sd;
+    mean_and_std(nd, t.target_shed_sum[k], t.target_shed_sumsq[k], m, sd);
+    const double h = kZ * sd / std::sqrt(static_cast<double>(nd));
+    s.swd_low[k] = m - h;
+    s.swd_high[k] = m + h;
+  }
+}
+
+TargetStats from_file(const std::string& path) {
+  h5::silence_errors();
+  TargetStats s;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw InputError(path, 0, "does not exist; give the results file of `sre run` (--results FILE.h5)");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path, 0, "not an HDF5 file (expected an `sre run` results file)");
+  // An sre file's metadata and exact sums: a checkpoint is refused. (A file without sre's
+  // metadata, such as a hand-made one, is ranked from its /targets alone.)
+  std::optional<StoredTally> stored;
+  {
+    h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path);
+    if (H5Aexists_by_name(f.get(), "/", "format", H5P_DEFAULT) > 0) stored = read_tally_file(path);
+  }
+  if (stored && !stored->meta.complete)
+    throw InputError(path, 0, "is a checkpoint, not finished results (partial: " +
+                                  std::to_string(stored->meta.sample_end - stored->meta.sample_begin) + " of " +
+                                  std::to_string(stored->meta.samples) + " samples); finish it with `sre run ... --resume " +
+                                  path + "` and rank the results file it writes");
+  try {
+    h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path);
+    s.name = read_strings(f.get(), "/targets/name");
+    s.destroyed = read_doubles(f.get(), "/targets/destroyed");
+    s.shed_when_destroyed = read_doubles(f.get(), "/targets/shed_mean_when_destroyed");
+    s.criticality = read_doubles(f.get(), "/targets/criticality");
+    s.criticality_low = read_doubles(f.get(), "/targets/criticality_ci95_low");
+    s.criticality_high = read_doubles(f.get(), "/targets/criticality_ci95_high");
+    h5::Attribute a(H5Aopen_by_name(f.get(), "/summary", "samples", H5P_DEFAULT, H5P_DEFAULT), "open /summary samples");
+    h5::check(H5Aread(a.get(), H5T_NATIVE_UINT64, &s.samples), "read /summary samples");
+  } catch (const h5::Error& e) {
+    throw InputError(path, 0, std::string("not a complete sre results file: ") + e.what());
+  }
+  const std::size_t nt = s.name.size();
+  for (auto* v : {&s.destroyed, &s.shed_when_destroyed, &s.criticality, &s.criticality_low, &s.criticality_high})
+    if (v->size() != nt) throw InputError(path, 0, "/targets/* datasets differ in length");
+  if (stored && stored->tally.shape.n_targets == static_cast<int>(nt)) {
+    swd_interval(stored->tally, s);  // exact sums, for the shed-when-destroyed interval
+  } else {
+    s.swd_low.assign(nt, kNaN);
+    s.swd_high.assign(nt, kNaN);
+  }
+  return s;
+}
+
+}  // namespace
+
+int cmd_rank(const std::vector<std::string>& args) {
+  po::options_description study_desc("study options, to run a study in-process instead of reading --results");
+  StudyOptions o;
+  add_study_options(study_desc, o);
+  po::options_description rank_desc("rank options");
+  std::string results, by = "criticality", csv, config;
+  int top = 20, threads = 0;
+  rank_desc.add_options()
+      ("results", po::value(&results), "results file of `sre run` (HDF5)")
+      ("config", po::value(&config), "INI file of study options (with --case instead of --results)")
+      ("threads", whole(&threads, "threads", 0, 4096), "worker threads for an in-process study (0 = all cores)")
+      ("top", whole(&top, "top", 0, kMaxWhole), "targets to print (0: all)")
+      ("by", po::value(&by)->default_value(by),
+       "criticality (mean shed when destroyed minus when not, MW), shed_when_destroyed (MW), or\n"
+       "destroyed (probability that the target is destroyed)")
+      ("csv", po::value(&csv), "also write the full ranking to this CSV file");
+  po::options_description desc;
+  desc.add(rank_desc).add(study_desc);
+  po::variables_map vm;
+  if (!parse_command_line("rank", "(--results FILE.h5 | --case FILE [study options] | --config C.ini) [options]",
+                          "Rank targets with 95% confidence intervals. `overlap` marks neighbours whose intervals\n"
+                          "overlap: their order is not resolved yet (more samples needed).",
+                          desc, args, vm))
+    return 0;
+  apply_config_file(study_desc, vm, config);
+  if (by != "criticality" && by != "shed_when_destroyed" && by != "destroyed")
+    throw UsageError("--by must be criticality, shed_when_destroyed or destroyed");
+  if (top < 0) throw UsageError("--top must be >= 0");
+  if (results.empty() == o.case_path.empty()) throw UsageError("give exactly one of --results FILE.h5 or --case FILE (or --config)");
+
+  TargetStats s;
+  if (!results.empty()) {
+    s = from_file(results);
+  } else {
+    const Study study(o);
+    const RunOutput run = run_samples(study, 0, study.samples(), threads, false, nullptr, nullptr);
+    const Summary sum = summarize(run.tally, study.network().bus_demand_pos);
+    s.samples = run.tally.n;
+    s.name = study.targets().name;
+    s.destroyed.assign(sum.target_destroyed.begin(), sum.target_destroyed.end());
+    s.shed_when_destroyed = sum.shed_mean_when_destroyed;
+    s.criticality = sum.criticality;
+    s.criticality_low = sum.criticality_ci95_low;
+    s.criticality_high = sum.criticality_ci95_high;
+    swd_interval(run.tally, s);
+  }
+  if (!csv.empty()) check_writable(csv);
+
+  std::vector<double> value, lo, hi;
+  std::string unit;
+  if (by == "criticality") {
+    value = s.criticality, lo = s.criticality_low, hi = s.criticality_high, unit = "MW";
+  } else if (by == "shed_when_destroyed") {
+    value = s.shed_when_destroyed, lo = s.swd_low, hi = s.swd_high, unit = "MW";
+  } else {
+    unit = "probability";
+    const double n = static_cast<double>(s.samples);
+    for (double c : s.destroyed) {
+      const double p = n > 0 ? c / n : kNaN;
+      const double h = n > 0 ? kZ * std::sqrt(p * (1 - p) / n) : kNaN;
+      value.push_back(p), lo.push_back(p - h), hi.push_back(p + h);
+    }
+  }
+  const std::vector<RankRow> rows = rank_targets(s.name, value, lo, hi);
+
+  if (!csv.empty()) {
+    std::ostringstream out;
+    out.precision(10);
+    out << "rank,target," << by << ",ci95_low,ci95_high,overlap_above,overlap_below\n";
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      out << i + 1 << "," << rows[i].name << "," << rows[i].value << "," << rows[i].ci95_low << "," << rows[i].ci95_high << ","
+          << rows[i].overlap_above << "," << rows[i].overlap_below << "\n";
+    write_file_atomically(csv, out.str(), "ranking CSV");
+  }
+  std::printf("targets ranked by %s (%s), %llu samples; %zu of %zu targets have a value\n", by.c_str(), unit.c_str(),
+              static_cast<unsigned long long>(s.samples), rows.size(), s.name.size());
+  std::printf("  %4s  %-16s  %12s  %-27s  %s\n", "rank", "target", by == "destroyed" ? "p" : "MW", "95% CI", "order vs next");
+  const std::size_t shown = top == 0 ? rows.size() : std::min<std::size_t>(rows.size(), static_cast<std::size_t>(top));
+  int unresolved = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) unresolved += rows[i].overlap_below;
+  for (std::size_t i = 0; i < shown; ++i) {
+    char ci[64];
+    std::snprintf(ci, sizeof ci, "[%.4f, %.4f]", rows[i].ci95_low, rows[i].ci95_high);
+    std::printf("  %4zu  %-16s  %12.4f  %-27s  %s\n", i + 1, rows[i].name.c_str(), rows[i].value, ci,
+                i + 1 == rows.size() ? "" : rows[i].overlap_below ? "OVERLAP (unresolved)" : "resolved");
+  }
+  std::printf("\n  %d of %zu neighbouring pairs overlap: more samples would be needed to order them\n", unresolved,
+              rows.empty() ? std::size_t{0} : rows.size() - 1);
+  return 0;
+}
+
+}  // namespace sre::cli

@@ -1,0 +1,153 @@
+#include "app/study_options.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/option_values.hpp"
+#include "io/input_error.hpp"
+
+namespace sre::cli {
+
+void add_study_options(po::options_description& desc, StudyOptions& o) {
+  desc.add_options()
+      ("case", po::value(&o.case_path), "MATPOWER case file (format version 2, .m); required")
+      ("targets", po::value(&o.targets)->default_value(o.targets),
+       "what a strike destroys: bus (each in-service bus), transformer-groups (buses joined by\n"
+       "transformers form one substation), or FILE.csv with columns bus_id,substation")
+      ("strike", po::value(&o.strike)->default_value(o.strike),
+       "strike model: uniform (k distinct targets), weighted (k targets drawn in proportion to\n"
+       "--weights), independent (each target with probability p), exhaustive (every k-subset once)")
+      ("k", whole(&o.k, "k", 1, 1000000), "targets struck per sample (uniform, weighted, exhaustive)")
+      ("weights", po::value(&o.weights)->default_value(o.weights),
+       "weights for --strike weighted: degree, demand, generation, throughput, or FILE.csv:COLUMN\n"
+       "(CSV with a `target` column)")
+      ("probability", real(&o.probability, "probability", 0.0, 1.0, false), "strike probability of every target (--strike independent)")
+      ("probabilities", po::value(&o.probabilities), "per-target strike probabilities FILE.csv:COLUMN (--strike independent)")
+      ("defence", po::value(&o.defence),
+       "defence plan FILE.csv with columns target,intercept: a struck target survives with that probability")
+      ("response", po::value(&o.response)->default_value(o.response),
+       "grid response: operator (protection trips branches above (1 + tol) x their rating, round\n"
+       "after round, then the operator re-dispatches: in every island with a branch above its rating, the\n"
+       "least load shed by moving generation, within the ratings; the credible default), cascade\n"
+       "(protection only), opf (the re-dispatch only, on the state the strike leaves), dc (flows;\n"
+       "overloads counted, nothing trips), topology (islands and balancing only)")
+      ("dispatch", po::value(&o.dispatch)->default_value(o.dispatch),
+       "base dispatch: scopf (DC optimal power flow with preventive N-1 security: no single branch loss\n"
+       "takes another branch above (1 + tol) x its rating; contingencies that no dispatch secures are\n"
+       "reported), dcopf (the DC OPF alone), or case (generator outputs from the file). An OPF that cannot\n"
+       "be had (no gencost, infeasible) falls back to case with a note")
+      ("rule", po::value(&o.rule)->default_value(o.rule), "cascade rule: all (trip every overloaded branch) or worst (only the worst)")
+      ("tol", real(&o.tol, "tol", 0.0, 1e6),
+       "protection: a branch trips above its limit x (1 + tol); 0.5 is a relay acting at 150 %; also the\n"
+       "post-contingency limit of --dispatch scopf")
+      ("max-steps", whole(&o.max_steps, "max-steps", 0, 1000000), "cascade rounds at most")
+      ("solver", po::value(&o.solver)->default_value(o.solver), "flow solver: fast (low-rank updates of one base factor) or reference (refactorise per island)")
+      ("samples", whole(&o.samples, "samples", 1, kMaxWhole, false), "samples to evaluate (default 100000; exhaustive: all C(n, k))")
+      ("seed", whole(&o.seed, "seed", 0, kMaxWhole), "random seed: the same seed gives the same results on any thread count");
+}
+
+namespace {
+// The 1-based line of `key = ...` in the config file, 0 when not found.
+int config_line(const std::string& path, std::string key) {
+  while (!key.empty() && key.front() == '-') key.erase(key.begin());
+  std::ifstream in(path);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#' || line[start] == ';') continue;
+    const auto eq = line.find('=', start);
+    if (eq == std::string::npos) continue;
+    std::string name = line.substr(start, eq - start);
+    name.erase(name.find_last_not_of(" \t") + 1);
+    if (name == key) return n;
+  }
+  return 0;
+}
+}  // namespace
+
+// File paths in a config file are relative to the config file's folder (as a Slurm job
+// that runs elsewhere needs), made absolute here; keywords (targets = bus, weights =
+// degree, ...) stay as they are. For FILE.csv:COLUMN values the FILE part is resolved.
+void resolve_config_paths(po::parsed_options& parsed, const std::string& config_path) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::absolute(fs::path(config_path)).parent_path();
+  auto resolve = [&](const std::string& v) {
+    const fs::path p(v);
+    return p.is_absolute() ? v : (dir / p).lexically_normal().string();
+  };
+  auto resolve_file_column = [&](const std::string& v) {
+    const auto colon = v.rfind(':');
+    return colon == std::string::npos ? resolve(v) : resolve(v.substr(0, colon)) + v.substr(colon);
+  };
+  for (po::option& opt : parsed.options) {
+    if (opt.value.empty() || opt.value.front().empty()) continue;
+    std::string& v = opt.value.front();
+    const std::string& key = opt.string_key;
+    if (key == "case" || key == "defence") {
+      v = resolve(v);
+    } else if (key == "targets" && v != "bus" && v != "transformer-groups") {
+      v = resolve(v);
+    } else if (key == "weights" && v != "degree" && v != "demand" && v != "generation" && v != "throughput") {
+      v = resolve_file_column(v);
+    } else if (key == "probabilities") {
+      v = resolve_file_column(v);
+    }
+  }
+}
+
+void apply_config_file(const po::options_description& desc, po::variables_map& vm, const std::string& config_path) {
+  if (config_path.empty()) return;
+  std::ifstream in(config_path);
+  if (!in) throw InputError(config_path, 0, "cannot open the config file; check the path");
+  try {
+    po::parsed_options parsed = po::parse_config_file(in, desc, false);
+    resolve_config_paths(parsed, config_path);
+    po::store(parsed, vm);
+    po::notify(vm);
+  } catch (const OptionValueError& e) {
+    throw InputError(config_path, config_line(config_path, e.option), e.what());
+  } catch (const po::error_with_option_name& e) {
+    throw InputError(config_path, config_line(config_path, e.get_option_name()),
+                     std::string(e.what()) + " (a config file holds `option = value` lines with the long option names "
+                                             "of `sre run --help`)");
+  } catch (const po::error& e) {
+    throw InputError(config_path, 0, std::string(e.what()) + " (a config file holds `option = value` lines with the "
+                                                             "long option names of `sre run --help`)");
+  }
+}
+
+std::string study_to_ini(const StudyOptions& o) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "# sre study configuration (sre run --config FILE.ini)\n";
+  s << "case = " << o.case_path << "\n";
+  s << "targets = " << o.targets << "\n";
+  s << "strike = " << o.strike << "\n";
+  s << "k = " << o.k << "\n";
+  if (o.strike == "weighted") s << "weights = " << o.weights << "\n";
+  if (!std::isnan(o.probability)) s << "probability = " << o.probability << "\n";
+  if (!o.probabilities.empty()) s << "probabilities = " << o.probabilities << "\n";
+  if (!o.defence.empty()) s << "defence = " << o.defence << "\n";
+  s << "dispatch = " << o.dispatch << "\n";
+  s << "response = " << o.response << "\n";
+  s << "rule = " << o.rule << "\n";
+  s << "tol = " << o.tol << "\n";
+  s << "max-steps = " << o.max_steps << "\n";
+  s << "solver = " << o.solver << "\n";
+  s << "samples = " << o.samples << "\n";
+  s << "seed = " << o.seed << "\n";
+  return s.str();
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace sre::cli

@@ -1,0 +1,155 @@
+#include "planning/worst_case_search.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+
+#include "io/input_error.hpp"
+#include "sampling/sample_rng.hpp"
+
+namespace sre {
+namespace {
+
+// Larger shed first; equal shed: lexicographically smaller set first (deterministic).
+bool better(const WorstSet& a, const WorstSet& b) {
+  if (a.shed_mw != b.shed_mw) return a.shed_mw > b.shed_mw;
+  return a.targets < b.targets;
+}
+
+// Keeps the `keep` best distinct sets.
+struct TopList {
+  int keep = 5;
+  std::vector<WorstSet> sets;
+  void offer(const WorstSet& s) {
+    if (static_cast<int>(sets.size()) == keep && !better(s, sets.back())) return;
+    for (const auto& x : sets)
+      if (x.targets == s.targets) return;
+    sets.insert(std::upper_bound(sets.begin(), sets.end(), s, better), s);
+    if (static_cast<int>(sets.size()) > keep) sets.pop_back();
+  }
+};
+
+}  // namespace
+
+WorstCaseResult find_worst_strikes(const Study& study, const WorstCaseOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int nt = study.targets().size();
+  if (o.k < 1 || o.k > nt) throw InputError("--k must be between 1 and the " + std::to_string(nt) + " targets");
+  if (o.restarts < 1) throw InputError("--restarts must be >= 1");
+  if (o.keep < 1) throw InputError("--keep must be >= 1");
+  if (!(o.time_limit_s > 0)) throw InputError("--time-limit must be > 0 seconds");
+  const int n_threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
+  tbb::task_arena arena(n_threads);
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+
+  WorstCaseResult result;
+  struct Ctx {
+    explicit Ctx(const Study& s, int keep) : worker(s) { top.keep = keep; }
+    SampleWorker worker;
+    TopList top;
+    std::uint64_t evaluations = 0;
+  };
+  tbb::enumerable_thread_specific<Ctx> contexts([&] { return Ctx(study, o.keep); });
+  std::atomic<bool> timed_out{false};
+
+  const std::uint64_t combos = binomial_saturated(nt, o.k);
+  if (combos <= o.exhaustive_limit) {
+    result.exhaustive = true;
+    const StrikeSampler sampler(StrikeModel::kExhaustive, nt, o.k, {}, {});
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, combos, 256), [&](const tbb::blocked_range<std::uint64_t>& r) {
+        Ctx& ctx = contexts.local();
+        StrikeSampler::Scratch scratch = sampler.make_scratch();
+        std::vector<int> set(nt);
+        for (std::uint64_t i = r.begin(); i < r.end(); ++i) {
+          const int n = sampler.sample(0, i, scratch, set.data());
+          const SampleOutcome& out = ctx.worker.run_targets({set.data(), static_cast<std::size_t>(n)});
+          ++ctx.evaluations;
+          if (o.evaluations) o.evaluations->fetch_add(1, std::memory_order_relaxed);
+          ctx.top.offer({std::vector<int>(set.begin(), set.begin() + n), out.shed_mw});
+        }
+      });
+    });
+  } else {
+    // Evaluate every set in `sets` in parallel; returns their shed.
+    auto evaluate_all = [&](const std::vector<std::vector<int>>& sets) {
+      std::vector<double> shed(sets.size());
+      arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, sets.size(), 4), [&](const tbb::blocked_range<std::size_t>& r) {
+          Ctx& ctx = contexts.local();
+          for (std::size_t j = r.begin(); j < r.end(); ++j) {
+            shed[j] = ctx.worker.run_targets(sets[j]).shed_mw;
+            ++ctx.evaluations;
+            if (o.evaluations) o.evaluations->fetch_add(1, std::memory_order_relaxed);
+            // Only complete sets are candidates: the greedy construction's partial sets
+            // (fewer than k targets) are steps, not answers.
+            if (static_cast<int>(sets[j].size()) == o.k) ctx.top.offer({sets[j], shed[j]});
+          }
+        });
+      });
+      return shed;
+    };
+    for (int start = 0; start < o.restarts && !timed_out; ++start) {
+      std::vector<int> cur;
+      double cur_shed = 0.0;
+      if (start > 0) {
+        SampleRng rng(o.seed, static_cast<std::uint64_t>(start), RngStream::kStrike);
+        cur.push_back(static_cast<int>(rng.below(static_cast<std::uint64_t>(nt))));
+      }
+      // Greedy construction.
+      while (static_cast<int>(cur.size()) < o.k && !timed_out) {
+        std::vector<std::vector<int>> trial;
+        for (int t = 0; t < nt; ++t) {
+          if (std::find(cur.begin(), cur.end(), t) != cur.end()) continue;
+          std::vector<int> s = cur;
+          s.insert(std::upper_bound(s.begin(), s.end(), t), t);
+          trial.push_back(std::move(s));
+        }
+        const std::vector<double> shed = evaluate_all(trial);
+        const std::size_t best = std::max_element(shed.begin(), shed.end()) - shed.begin();
+        cur = trial[best];
+        cur_shed = shed[best];
+        if (elapsed() > o.time_limit_s) timed_out = true;
+      }
+      if (static_cast<int>(cur.size()) < o.k) break;
+      // Local search: best improving single swap until none improves.
+      while (!timed_out) {
+        std::vector<std::vector<int>> trial;
+        std::vector<char> in(nt, 0);
+        for (int t : cur) in[t] = 1;
+        for (std::size_t p = 0; p < cur.size(); ++p)
+          for (int t = 0; t < nt; ++t) {
+            if (in[t]) continue;
+            std::vector<int> s = cur;
+            s[p] = t;
+            std::sort(s.begin(), s.end());
+            trial.push_back(std::move(s));
+          }
+        if (trial.empty()) break;
+        const std::vector<double> shed = evaluate_all(trial);
+        const std::size_t best = std::max_element(shed.begin(), shed.end()) - shed.begin();
+        if (elapsed() > o.time_limit_s) timed_out = true;
+        if (!(shed[best] > cur_shed)) break;
+        cur = trial[best];
+        cur_shed = shed[best];
+      }
+    }
+  }
+  TopList all;
+  all.keep = o.keep;
+  for (const Ctx& ctx : contexts) {
+    result.evaluations += ctx.evaluations;
+    for (const WorstSet& s : ctx.top.sets) all.offer(s);
+  }
+  result.best = all.sets;
+  result.time_limit_hit = timed_out;
+  result.seconds = elapsed();
+  return result;
+}
+
+}  // namespace sre

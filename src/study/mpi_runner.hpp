@@ -1,0 +1,38 @@
+#pragma once
+// MPI support of `sre run` (built only with -DSRE_MPI=ON, which defines SRE_HAVE_MPI).
+// Every rank evaluates one contiguous block-aligned slice of the sample range
+// (split_range); the tallies are gathered to rank 0 as exact integer words and
+// merged there, so the statistics are bit for bit those of one process.
+// Failures never hang the job: each collective step is preceded by an
+// agreement on whether any rank failed, and the lowest failing rank reports.
+#include <string>
+
+#include "stats/tally.hpp"
+
+namespace sre::mpi {
+
+class Session {
+ public:
+  Session();  // MPI_Init_thread (funneled); throws std::runtime_error on failure
+  ~Session();  // MPI_Finalize
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+  // Collective: returns -1 when no rank failed, else the lowest failing rank.
+  int first_failure(bool failed_here) const;
+  // Collective: rank 0's string on every rank.
+  std::string broadcast(const std::string& s) const;
+  // Collective: largest value over the ranks.
+  double max(double v) const;
+  // Collective: every rank's tally merged in rank order on rank 0 (other ranks get an empty tally).
+  Tally reduce_tally(const Tally& local) const;
+  // Ends the whole job (MPI_Abort) after printing `message` on stderr.
+  [[noreturn]] void abort(const std::string& message, int code) const;
+
+ private:
+  int rank_ = 0, size_ = 1;
+};
+
+}  // namespace sre::mpi

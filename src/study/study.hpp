@@ -1,0 +1,138 @@
+#pragma once
+// A study: the resolved options, and everything immutable that all worker
+// threads share (network, base case, targets, strike sampler, defence plan).
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "flow/base_case.hpp"
+#include "dispatch/dc_opf.hpp"
+#include "flow/flow_solver.hpp"
+#include "model/network.hpp"
+#include "response/response.hpp"
+#include "results/results_file.hpp"
+#include "response/scenario_evaluator.hpp"
+#include "sampling/strike_sampler.hpp"
+#include "stats/tally.hpp"
+#include "model/targets.hpp"
+
+namespace sre {
+
+struct StudyOptions {
+  std::string case_path;
+  std::string strike = "uniform";
+  int k = 3;
+  std::string weights = "degree";
+  double probability = std::numeric_limits<double>::quiet_NaN();
+  std::string probabilities;  // FILE.csv:COLUMN
+  std::string targets = "bus";
+  std::string defence;  // FILE.csv with columns target,intercept
+  std::string response = "operator";
+  std::string rule = "all";
+  double tol = 0.5;
+  int max_steps = 100;
+  std::string solver = "fast";  // fast | reference
+  std::string dispatch = "scopf";  // base dispatch: scopf | dcopf (both fall back to case without gencost) | case
+  std::uint64_t samples = 0;  // 0: default (C(n, k) for exhaustive, else 100000)
+  std::uint64_t seed = 1;
+};
+
+class Study {
+ public:
+  // Validates every option (throws InputError) before any sampling.
+  explicit Study(const StudyOptions& options);
+
+  const StudyOptions& options() const { return options_; }
+  const Network& network() const { return net_; }
+  const BaseCase& base() const { return base_; }
+  const TargetSet& targets() const { return targets_; }
+  const StrikeSampler& sampler() const { return *sampler_; }
+  const ResponseOptions& response() const { return response_; }
+  const std::vector<double>& intercept() const { return intercept_; }
+  std::uint64_t samples() const { return samples_; }
+  TallyShape tally_shape() const;
+  std::unique_ptr<FlowSolver> make_flow_solver() const;
+  // The intact network's islands and certificates, prepared once; workers copy them.
+  const IslandFinder& island_template() const { return islands_; }
+  // The shared base factor when --solver fast (batched backward solves), else null.
+  const kernels::BaseFactor* base_factor() const;
+  // The base dispatch used (differs from options().dispatch when the OPF fell back to the
+  // case's set-points; dispatch_note() says why) and the OPF's result (cost, insecure
+  // contingencies of scopf).
+  Dispatch dispatch_used() const { return dispatch_used_; }
+  // One line naming the response, its tolerance and rule, and the dispatch a result was
+  // computed with, so that no figure is shown without its assumptions.
+  std::string assumptions() const;
+  const std::string& dispatch_note() const { return dispatch_note_; }
+  const DispatchResult& dispatch() const { return dispatch_; }
+
+ private:
+  StudyOptions options_;
+  Network net_;
+  BaseCase base_;
+  TargetSet targets_;
+  std::unique_ptr<StrikeSampler> sampler_;
+  ResponseOptions response_;
+  std::vector<double> intercept_;
+  std::uint64_t samples_ = 0;
+  std::shared_ptr<const FastFlowShared> fast_shared_;  // the base factor (--solver fast), shared by all threads
+  IslandFinder islands_;
+  Dispatch dispatch_used_ = Dispatch::kCase;
+  std::string dispatch_note_;
+  DispatchResult dispatch_;
+};
+
+// Per-thread worker: draws sample i and evaluates it, allocation-free once built.
+class SampleWorker {
+ public:
+  explicit SampleWorker(const Study& study);
+  // Draw and evaluate sample `index`; the details stay readable until the next call.
+  const SampleOutcome& run(std::uint64_t index);
+  // run() in two phases (ScenarioEvaluator::begin/finish): begin() draws and evaluates up
+  // to the first solve's backward solve, returning its vector or nullptr.
+  double* begin(std::uint64_t index);
+  const SampleOutcome& finish(bool backward_done);
+  // Evaluate an explicit set of destroyed targets (no draw; nothing intercepted).
+  const SampleOutcome& run_targets(std::span<const int> destroyed_targets);
+  SampleDetail detail() const;
+  std::span<const int> struck() const { return {struck_.data(), static_cast<std::size_t>(n_struck_)}; }
+  std::span<const int> destroyed() const { return {destroyed_.data(), static_cast<std::size_t>(n_destroyed_)}; }
+  const ScenarioEvaluator& evaluator() const { return evaluator_; }
+
+ private:
+  double* begin_destroyed();
+  const Study& study_;
+  ScenarioEvaluator evaluator_;
+  StrikeSampler::Scratch scratch_;
+  std::vector<int> struck_, destroyed_, buses_;
+  int n_struck_ = 0, n_destroyed_ = 0, n_buses_ = 0;
+  SampleOutcome outcome_;
+};
+
+struct RunProgress {
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<std::int64_t> shed_sum_q{0};  // approximate running sum for display only
+};
+
+struct RunOutput {
+  Tally tally;
+  SavedSamples samples;
+  double seconds = 0.0;
+  std::uint64_t end = 0;  // samples [begin, end) were evaluated (end < requested when stopped)
+};
+
+// Evaluates samples [begin, end) on `threads` threads (0 = all cores) in chunks of
+// whole blocks. `stop` (may be null) is checked between chunks; `on_chunk`
+// (may be null) runs on the calling thread after each chunk with the tally so far.
+RunOutput run_samples(const Study& study, std::uint64_t begin, std::uint64_t end, int threads, bool save_samples,
+                      RunProgress* progress, const std::atomic<bool>* stop,
+                      const std::function<void(const RunOutput&)>& on_chunk = {});
+
+inline constexpr std::uint64_t kSampleBlock = 256;  // samples per parallel task
+
+}  // namespace sre

@@ -1,0 +1,368 @@
+// Monte Carlo engine: samplers, reproducibility, exhaustive enumeration, invariants
+// on thousands of random scenarios, and statistics against the saved samples.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+#include "io/input_error.hpp"
+#include "topology/island_balancer.hpp"
+#include "sampling/sample_rng.hpp"
+#include "study/study.hpp"
+#include "stats/summary.hpp"
+#include "test_networks.hpp"
+
+namespace sre {
+namespace {
+
+StudyOptions options(const std::string& case_name, const std::string& strike, int k, std::uint64_t samples) {
+  StudyOptions o;
+  o.case_path = test::data_path("cases/" + case_name + ".m");
+  o.strike = strike;
+  o.k = k;
+  o.samples = samples;
+  o.seed = 12345;
+  return o;
+}
+
+TEST(StrikeSampler, UniformDrawsKDistinctTargets) {
+  const StrikeSampler s(StrikeModel::kUniform, 50, 7, {}, {});
+  auto scratch = s.make_scratch();
+  std::vector<int> out(50);
+  for (std::uint64_t i = 0; i < 2000; ++i) {
+    const int m = s.sample(9, i, scratch, out.data());
+    ASSERT_EQ(m, 7);
+    for (int j = 1; j < m; ++j) ASSERT_LT(out[j - 1], out[j]);
+    ASSERT_GE(out[0], 0);
+    ASSERT_LT(out[m - 1], 50);
+  }
+}
+
+TEST(StrikeSampler, UniformIsUniformOverTargets) {
+  const int n = 10, k = 3, draws = 200000;
+  const StrikeSampler s(StrikeModel::kUniform, n, k, {}, {});
+  auto scratch = s.make_scratch();
+  std::vector<int> out(n), count(n, 0);
+  for (int i = 0; i < draws; ++i) {
+    s.sample(3, i, scratch, out.data());
+    for (int j = 0; j < k; ++j) ++count[out[j]];
+  }
+  const double expect = draws * k / double(n), sd = std::sqrt(expect * (1 - k / double(n)));
+  for (int t = 0; t < n; ++t) EXPECT_NEAR(count[t], expect, 5 * sd) << "target " << t;
+}
+
+TEST(StrikeSampler, ExhaustiveEnumeratesEverySubsetOnce) {
+  for (int k : {1, 2, 3, 9, 11}) {
+    const StrikeSampler s(StrikeModel::kExhaustive, 12, k, {}, {});
+    ASSERT_EQ(s.combinations(), binomial_saturated(12, k));
+    auto scratch = s.make_scratch();
+    std::vector<int> out(12);
+    std::set<std::vector<int>> seen;
+    for (std::uint64_t r = 0; r < s.combinations(); ++r) {
+      const int m = s.sample(0, r, scratch, out.data());
+      ASSERT_EQ(m, k);
+      ASSERT_TRUE(std::is_sorted(out.begin(), out.begin() + m));
+      seen.emplace(out.begin(), out.begin() + m);
+    }
+    EXPECT_EQ(seen.size(), s.combinations());
+  }
+}
+
+TEST(StrikeSampler, ExhaustiveRefusesCombinationsBeyond64Bits) {
+  EXPECT_THROW(StrikeSampler(StrikeModel::kExhaustive, 9241, 10, {}, {}), InputError);
+}
+
+TEST(StrikeSampler, WeightedNeverStrikesWeightZeroAndFollowsWeights) {
+  const std::vector<double> w = {0, 1, 2, 0, 4, 1};
+  const StrikeSampler s(StrikeModel::kWeighted, 6, 1, w, {});
+  auto scratch = s.make_scratch();
+  std::vector<int> out(6), count(6, 0);
+  const int draws = 80000;
+  for (int i = 0; i < draws; ++i) {
+    s.sample(5, i, scratch, out.data());
+    ++count[out[0]];
+  }
+  EXPECT_EQ(count[0], 0);
+  EXPECT_EQ(count[3], 0);
+  for (int t : {1, 2, 4, 5}) EXPECT_NEAR(count[t] / double(draws), w[t] / 8.0, 0.01);
+  // k = 4 of the 4 positive targets: always exactly those.
+  const StrikeSampler all(StrikeModel::kWeighted, 6, 4, w, {});
+  auto sc = all.make_scratch();
+  for (int i = 0; i < 100; ++i) {
+    all.sample(1, i, sc, out.data());
+    EXPECT_EQ(std::vector<int>(out.begin(), out.begin() + 4), (std::vector<int>{1, 2, 4, 5}));
+  }
+  EXPECT_THROW(StrikeSampler(StrikeModel::kWeighted, 6, 5, w, {}), InputError);
+}
+
+TEST(StrikeSampler, WeightedHandlesHundredsOfStrikes) {
+  std::vector<double> w(9000);
+  for (int t = 0; t < 9000; ++t) w[t] = 1 + t % 17;
+  const StrikeSampler s(StrikeModel::kWeighted, 9000, 300, w, {});
+  auto scratch = s.make_scratch();
+  std::vector<int> out(9000);
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(s.sample(2, i, scratch, out.data()), 300);
+    ASSERT_EQ(std::adjacent_find(out.begin(), out.begin() + 300), out.begin() + 300);  // distinct
+  }
+}
+
+TEST(StrikeSampler, IndependentExtremes) {
+  const StrikeSampler none(StrikeModel::kIndependent, 5, 0, {}, {0, 0, 0, 0, 0});
+  const StrikeSampler all(StrikeModel::kIndependent, 5, 0, {}, {1, 1, 1, 1, 1});
+  std::vector<int> out(5);
+  auto a = none.make_scratch(), b = all.make_scratch();
+  EXPECT_EQ(none.sample(1, 7, a, out.data()), 0);
+  EXPECT_EQ(all.sample(1, 7, b, out.data()), 5);
+}
+
+TEST(Study, SameBitsOnAnyThreadCountAndSplit) {
+  const Study study(options("pglib_opf_case118_ieee", "uniform", 3, 3000));
+  const RunOutput one = run_samples(study, 0, 3000, 1, false, nullptr, nullptr);
+  const RunOutput two = run_samples(study, 0, 3000, 2, false, nullptr, nullptr);
+  EXPECT_TRUE(one.tally == two.tally);
+  // A split at a non-block boundary, merged, gives the same bits too.
+  RunOutput a = run_samples(study, 0, 1111, 2, false, nullptr, nullptr);
+  const RunOutput b = run_samples(study, 1111, 3000, 1, false, nullptr, nullptr);
+  a.tally.merge(b.tally);
+  EXPECT_TRUE(a.tally == one.tally);
+}
+
+TEST(Study, ExhaustiveK1EqualsTheMeanOverSingleBusStrikes) {
+  const Study study(options("pglib_opf_case118_ieee", "exhaustive", 1, 0));
+  ASSERT_EQ(study.samples(), 118u);
+  const RunOutput run = run_samples(study, 0, study.samples(), 2, false, nullptr, nullptr);
+  const Summary s = summarize(run.tally, study.network().bus_demand_pos);
+  SampleWorker w(study);
+  double sum = 0.0, max = 0.0;
+  for (int t = 0; t < study.targets().size(); ++t) {
+    const int one[] = {t};
+    const double shed = w.run_targets(one).shed_mw;
+    sum += shed;
+    max = std::max(max, shed);
+    EXPECT_EQ(run.tally.target_destroyed[t], 1);
+  }
+  EXPECT_NEAR(s.shed_mw.mean, sum / 118.0, 1e-6);
+  EXPECT_NEAR(s.shed_mw.max, max, 1e-6);
+}
+
+// Kirchhoff at every bus, balance per island, shed within [0, demand].
+void check_invariants(const Network& net, const GridState& s, const SampleOutcome& o, bool flows) {
+  ASSERT_GE(o.shed_mw, -1e-9);
+  ASSERT_LE(o.shed_mw, net.total_demand_pos * (1 + 1e-12) + 1e-9);
+  double served = 0.0;
+  for (int k = 0; k < s.n_islands; ++k) {
+    double sum = 0.0;
+    for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
+      const int i = s.island_buses[p];
+      sum += s.injection_mw[i];
+      served += net.bus_demand_pos[i] * s.island_served_ratio[k];
+    }
+    if (s.island_kind[k] == IslandKind::kLive) {
+      ASSERT_NEAR(sum, 0.0, 1e-7 * std::max(1.0, s.island_demand[k])) << "island " << k;
+    }
+  }
+  ASSERT_NEAR(o.shed_mw, net.total_demand_pos - served, 1e-6 * std::max(1.0, net.total_demand_pos));
+  if (!flows) return;
+  std::vector<double> out(net.n_bus(), 0.0);
+  double scale = 1.0;
+  for (int e = 0; e < net.n_branch(); ++e) {
+    if (!s.branch_alive[e]) {
+      ASSERT_EQ(s.flow_mw[e], 0.0);
+      continue;
+    }
+    out[net.br_from[e]] += s.flow_mw[e];
+    out[net.br_to[e]] -= s.flow_mw[e];
+    scale = std::max(scale, std::abs(s.flow_mw[e]));
+  }
+  for (int i = 0; i < net.n_bus(); ++i) {
+    if (!s.bus_alive[i] || s.island_kind[s.island_of[i]] == IslandKind::kDead) {
+      ASSERT_EQ(out[i], 0.0);
+      continue;
+    }
+    ASSERT_NEAR(out[i], s.injection_mw[i], 1e-8 * scale) << "bus " << net.bus_id[i];
+  }
+}
+
+class Invariants : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(Invariants, HoldOnThousandsOfRandomScenarios) {
+  const auto& [name, solver] = GetParam();
+  const int scenarios = name == "pglib_opf_case2383wp_k" ? 300 : 2000;
+  StudyOptions o = options(name, "uniform", 1, scenarios);
+  o.solver = solver;
+  o.response = "dc";
+  const Study dc(o);
+  o.response = "cascade";
+  const Study cascade(o);
+  SampleWorker wd(dc), wc(cascade);
+  SampleRng pick(77, 0, RngStream::kStrike);
+  const int nt = dc.targets().size();
+  std::vector<int> chosen;
+  for (int n = 0; n < scenarios; ++n) {
+    const int k = 1 + static_cast<int>(pick.below(std::min(30, nt)));
+    chosen.clear();
+    while (static_cast<int>(chosen.size()) < k) {
+      const int t = static_cast<int>(pick.below(nt));
+      if (std::find(chosen.begin(), chosen.end(), t) == chosen.end()) chosen.push_back(t);
+    }
+    std::sort(chosen.begin(), chosen.end());
+    const SampleOutcome od = wd.run_targets(chosen);
+    check_invariants(dc.network(), wd.evaluator().state(), od, true);
+    const SampleOutcome oc = wc.run_targets(chosen);
+    check_invariants(cascade.network(), wc.evaluator().state(), oc, true);
+    // Trips only split islands further, and splitting never lowers the shed.
+    ASSERT_GE(oc.shed_mw, od.shed_mw - 1e-6) << "scenario " << n;
+    ASSERT_EQ(oc.n_overloaded_first, od.n_overloaded_first);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, Invariants,
+                         ::testing::Combine(::testing::Values("case9", "pglib_opf_case14_ieee", "pglib_opf_case30_ieee",
+                                                              "pglib_opf_case118_ieee", "pglib_opf_case300_ieee",
+                                                              "pglib_opf_case2383wp_k"),
+                                            ::testing::Values("reference", "fast")),
+                         [](const auto& info) { return std::get<0>(info.param) + "_" + std::get<1>(info.param); });
+
+TEST(Study, StatisticsMatchAnIndependentComputationFromTheSavedSamples) {
+  StudyOptions o = options("pglib_opf_case118_ieee", "weighted", 4, 5000);
+  o.weights = "demand";
+  const Study study(o);
+  const RunOutput run = run_samples(study, 0, 5000, 2, true, nullptr, nullptr);
+  const SavedSamples& ss = run.samples;
+  ASSERT_EQ(ss.size(), 5000u);
+  for (std::size_t j = 0; j < ss.size(); ++j) ASSERT_EQ(ss.index[j], j);
+  const Summary s = summarize(run.tally, study.network().bus_demand_pos);
+  std::vector<double> x(ss.shed_mw);
+  const double n = static_cast<double>(x.size());
+  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
+  double var = 0.0;
+  for (double v : x) var += (v - mean) * (v - mean);
+  const double sd = std::sqrt(var / (n - 1));
+  EXPECT_NEAR(s.shed_mw.mean, mean, 1e-6);
+  EXPECT_NEAR(s.shed_mw.std, sd, 1e-6);
+  EXPECT_NEAR(s.shed_mw.stderr_, sd / std::sqrt(n), 1e-8);
+  std::sort(x.begin(), x.end());
+  EXPECT_NEAR(s.shed_mw.max, x.back(), 1e-6);
+  for (std::size_t q = 0; q < s.shed_mw.quantile_levels.size(); ++q) {
+    const double p = s.shed_mw.quantile_levels[q];
+    const double truth = x[static_cast<std::size_t>(std::ceil(p * n - 1e-9)) - 1];
+    EXPECT_NEAR(s.shed_mw.quantiles[q], truth, 1e-3 * truth + 1e-6) << "quantile " << p;
+  }
+  const double total = study.network().total_demand_pos;
+  for (std::size_t j = 0; j < s.exceedance_levels.size(); ++j) {
+    const double count = std::count_if(x.begin(), x.end(), [&](double v) { return v > s.exceedance_levels[j] * total; });
+    EXPECT_DOUBLE_EQ(s.exceedance_probability[j], count / n);
+  }
+  // CVaR 90: mean of the worst 10 % (500 samples), exact for a tail of whole samples.
+  const double cvar90 = std::accumulate(x.end() - 500, x.end(), 0.0) / 500.0;
+  EXPECT_NEAR(s.shed_mw.cvar90, cvar90, 1e-3 * cvar90 + 1e-6);
+  // Per-target counts and shed when destroyed.
+  const int nt = study.targets().size();
+  std::vector<double> dsum(nt, 0.0);
+  std::vector<std::int64_t> dcount(nt, 0);
+  for (std::size_t j = 0; j < ss.size(); ++j)
+    for (std::uint64_t p = ss.destroyed_offset[j]; p < ss.destroyed_offset[j + 1]; ++p) {
+      ++dcount[ss.destroyed_targets[p]];
+      dsum[ss.destroyed_targets[p]] += ss.shed_mw[j];
+    }
+  for (int t = 0; t < nt; ++t) {
+    ASSERT_EQ(s.target_destroyed[t], dcount[t]);
+    if (dcount[t]) {
+      EXPECT_NEAR(s.shed_mean_when_destroyed[t], dsum[t] / dcount[t], 1e-6);
+    }
+  }
+}
+
+TEST(Study, SavedSampleReEvaluatesToTheSameResult) {
+  const Study study(options("pglib_opf_case118_ieee", "uniform", 5, 300));
+  const RunOutput run = run_samples(study, 0, 300, 2, true, nullptr, nullptr);
+  SampleWorker w(study);
+  for (std::size_t j = 0; j < run.samples.size(); j += 37) {
+    std::vector<int> targets(run.samples.destroyed_targets.begin() + run.samples.destroyed_offset[j],
+                             run.samples.destroyed_targets.begin() + run.samples.destroyed_offset[j + 1]);
+    EXPECT_EQ(w.run_targets(targets).shed_mw, run.samples.shed_mw[j]);
+  }
+}
+
+// Workers run four samples' backward solves together (BaseFactor::backward_batch); each
+// sample's numbers must be those of evaluating it alone, bit for bit, whatever lane and
+// batch it fell in (a start off a multiple of four regroups every batch).
+TEST(Study, BatchedSamplesEqualOneAtATime) {
+  for (const char* response : {"dc", "cascade"}) {
+    StudyOptions o = options("pglib_opf_case2383wp_k", "uniform", 3, 150);
+    o.response = response;
+    o.dispatch = "case";
+    const Study study(o);
+    for (std::uint64_t begin : {0u, 3u}) {
+      const RunOutput run = run_samples(study, begin, begin + 150, 1, true, nullptr, nullptr);
+      SampleWorker w(study);
+      ASSERT_EQ(run.samples.size(), 150u);
+      for (std::size_t j = 0; j < run.samples.size(); ++j) {
+        const SampleOutcome& alone = w.run(run.samples.index[j]);
+        ASSERT_EQ(alone.shed_mw, run.samples.shed_mw[j]) << response << " sample " << run.samples.index[j];
+        ASSERT_EQ(alone.max_loading_first, run.samples.max_loading_first[j]) << response << " sample " << run.samples.index[j];
+        ASSERT_EQ(alone.n_tripped, run.samples.n_tripped[j]) << response << " sample " << run.samples.index[j];
+      }
+    }
+  }
+}
+
+TEST(Study, DefenceInterceptsStrikes) {
+  StudyOptions o = options("pglib_opf_case14_ieee", "uniform", 2, 2000);
+  const Study open(o);
+  const RunOutput a = run_samples(open, 0, 2000, 2, false, nullptr, nullptr);
+  EXPECT_EQ(a.tally.intercepted_sum, 0);
+  EXPECT_EQ(a.tally.destroyed_sum, 4000);
+  // Same strikes with a full defence of every target: nothing is destroyed.
+  const std::string plan = testing::TempDir() + "/full_defence.csv";
+  {
+    std::FILE* f = std::fopen(plan.c_str(), "w");
+    std::fprintf(f, "target,intercept\n");
+    for (const auto& name : open.targets().name) std::fprintf(f, "%s,1\n", name.c_str());
+    std::fclose(f);
+  }
+  o.defence = plan;
+  const Study defended(o);
+  const RunOutput b = run_samples(defended, 0, 2000, 2, false, nullptr, nullptr);
+  EXPECT_EQ(b.tally.destroyed_sum, 0);
+  EXPECT_EQ(b.tally.intercepted_sum, 4000);
+  EXPECT_EQ(b.tally.target_struck, a.tally.target_struck);  // the strikes themselves do not change
+  EXPECT_EQ(b.tally.shed_max, 0);
+}
+
+TEST(Study, BadOptionsAreRefusedBeforeSampling) {
+  EXPECT_THROW(Study(options("case9", "uniform", 10, 1)), InputError);   // k > targets
+  EXPECT_THROW(Study(options("case9", "sideways", 1, 1)), InputError);  // unknown strike model
+  StudyOptions o = options("case9", "independent", 1, 1);
+  o.probability = 1.5;
+  EXPECT_THROW(Study{o}, InputError);
+  o = options("case9", "uniform", 1, 1);
+  o.response = "pray";
+  EXPECT_THROW(Study{o}, InputError);
+  o = options("case9", "exhaustive", 2, 37);  // only 36 combinations
+  EXPECT_THROW(Study{o}, InputError);
+}
+
+}  // namespace
+}  // namespace sre
+
+namespace sre {
+namespace {
+
+TEST(Study, RedispatchVolumeIsTalliedAndSaved) {
+  StudyOptions o = options("pglib_opf_case118_ieee", "uniform", 3, 300);
+  o.response = "opf";
+  const Study study(o);
+  const RunOutput run = run_samples(study, 0, 300, 2, true, nullptr, nullptr);
+  const Summary s = summarize(run.tally, study.network().bus_demand_pos);
+  double sum = 0.0;
+  for (double r : run.samples.redispatch_mw) sum += r;
+  EXPECT_GT(sum, 0.0);  // case118 overloads often after three strikes: the operator redispatches
+  EXPECT_NEAR(s.redispatch_mean_mw, sum / 300.0, 1e-6);
+}
+
+}  // namespace
+}  // namespace sre
