@@ -7,10 +7,11 @@
 // The re-dispatch LP of one island has this shape (a balance row and one row per
 // monitored branch over every supply and load of the island): Clp solves it right but
 // spends about 0.6 ms per call on set-up that a problem of 5 rows does not need
-// (docs/performance.md). Here the basis inverse is an explicit m x m matrix and the rows
-// are stored contiguous, so an iteration costs a few passes over the columns (the pivot
-// row and the reduced costs as sums of m rows each, which vectorise; both recomputed
-// from scratch rather than updated, which keeps them exact) plus O(m^2).
+// (docs/decisions/008-dense-dual-simplex-for-redispatch.md). Here the basis inverse is an
+// explicit m x m matrix and the rows are stored contiguous, so an iteration costs a few
+// passes over the columns (the pivot row as a sum of m rows, which vectorises; the reduced
+// costs updated by the pivot row each iteration and recomputed from scratch at every
+// refactorisation, which keeps them exact to round-off) plus O(m^2).
 //
 // Rows carry slack variables w_r = a_r^T x with bounds [lo_r, hi_r] (an infinite one is
 // replaced by the bound the columns' boxes imply). The dual simplex starts from any dual
