@@ -29,6 +29,8 @@ EXTERNAL = {
     r"^(tbb|oneapi)/": {"dispatch", "study", "planning", "app"},
     r"^Random123/": {"sampling"},
     r"^Eigen/": {"kernels", "flow"},
+    r"^nettle/": {"io"},
+    r"^nlohmann/": {"app"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 

@@ -9,7 +9,7 @@ PACKAGES=(
   libtbb-dev libeigen3-dev libhdf5-dev hdf5-tools libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsuitesparse-dev libmetis-dev librandom123-dev
-  libopenmpi-dev openmpi-bin coinor-libclp-dev
+  libopenmpi-dev openmpi-bin coinor-libclp-dev nettle-dev nlohmann-json3-dev
   python3 python3-h5py python3-matplotlib python3-numpy graphviz
 )
 

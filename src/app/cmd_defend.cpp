@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "io/json_writer.hpp"
+#include "app/json_output.hpp"
 #include "app/long_task.hpp"
 #include "app/option_values.hpp"
 #include "app/study_options.hpp"
@@ -12,10 +12,12 @@
 namespace sre::cli {
 namespace {
 
-std::string value_json(const ObjectiveValue& v) {
-  JsonObject j;
-  j.number("value", v.value).number("ci95_low", v.ci95_low).number("ci95_high", v.ci95_high);
-  return j.str();
+Json value_json(const ObjectiveValue& v) {
+  Json j;
+  j["value"] = v.value;
+  j["ci95_low"] = v.ci95_low;
+  j["ci95_high"] = v.ci95_high;
+  return j;
 }
 
 std::vector<std::string> names_of(const TargetSet& ts, const std::vector<int>& targets) {
@@ -100,47 +102,46 @@ int cmd_defend(const std::vector<std::string>& args) {
   write_defence_csv(out_path, ts, plan.targets, d.intercept);
 
   if (json) {
-    std::string steps = "[";
+    Json steps = Json::array();
     for (std::size_t i = 0; i < plan.steps.size(); ++i) {
       const DefenceStep& s = plan.steps[i];
-      JsonObject j;
-      j.integer("step", static_cast<long long>(i + 1))
-          .string("target", s.name)
-          .raw("before", value_json(s.before))
-          .raw("after", value_json(s.after))
-          .number("gain", s.gain)
-          .number("mean_gain_ci95_halfwidth", s.mean_gain_ci95_halfwidth)
-          .integer("reevaluated", static_cast<long long>(s.reevaluated));
-      steps += (i ? "," : "") + j.str();
+      Json j;
+      j["step"] = i + 1;
+      j["target"] = s.name;
+      j["before"] = value_json(s.before);
+      j["after"] = value_json(s.after);
+      j["gain"] = s.gain;
+      j["mean_gain_ci95_halfwidth"] = s.mean_gain_ci95_halfwidth;
+      j["reevaluated"] = s.reevaluated;
+      steps.push_back(std::move(j));
     }
-    std::string baselines = "[";
-    for (std::size_t i = 0; i < plan.validation.size(); ++i) {
-      const PlanScore& p = plan.validation[i];
-      JsonObject j;
-      j.string("plan", p.plan)
-          .array("targets", names_of(ts, p.targets))
-          .raw("objective", value_json(p.value))
-          .number("mean_shed_mw", p.mean_shed_mw)
-          .number("mean_diff_vs_greedy", p.mean_diff_vs_greedy)
-          .number("mean_diff_ci95_halfwidth", p.mean_diff_ci95_halfwidth);
-      baselines += (i ? "," : "") + j.str();
+    Json baselines = Json::array();
+    for (const PlanScore& p : plan.validation) {
+      Json j;
+      j["plan"] = p.plan;
+      j["targets"] = names_of(ts, p.targets);
+      j["objective"] = value_json(p.value);
+      j["mean_shed_mw"] = p.mean_shed_mw;
+      j["mean_diff_vs_greedy"] = p.mean_diff_vs_greedy;
+      j["mean_diff_ci95_halfwidth"] = p.mean_diff_ci95_halfwidth;
+      baselines.push_back(std::move(j));
     }
-    JsonObject j;
-    j.string("objective", objective)
-        .string("attacker", attacker)
-        .integer("budget", d.budget)
-        .number("intercept", d.intercept)
-        .array("plan", names_of(ts, plan.targets))
-        .integer("selection_samples", static_cast<long long>(plan.selection_samples))
-        .integer("selection_seed", static_cast<long long>(plan.selection_seed))
-        .integer("validation_samples", static_cast<long long>(plan.validation_samples))
-        .integer("validation_seed", static_cast<long long>(plan.validation_seed))
-        .raw("steps", steps + "]")
-        .raw("validation", baselines + "]")
-        .integer("evaluations", static_cast<long long>(plan.evaluations))
-        .number("seconds", plan.seconds)
-        .string("out", out_path);
-    std::cout << j.str() << "\n";
+    Json j;
+    j["objective"] = objective;
+    j["attacker"] = attacker;
+    j["budget"] = d.budget;
+    j["intercept"] = d.intercept;
+    j["plan"] = names_of(ts, plan.targets);
+    j["selection_samples"] = plan.selection_samples;
+    j["selection_seed"] = plan.selection_seed;
+    j["validation_samples"] = plan.validation_samples;
+    j["validation_seed"] = plan.validation_seed;
+    j["steps"] = std::move(steps);
+    j["validation"] = std::move(baselines);
+    j["evaluations"] = plan.evaluations;
+    j["seconds"] = plan.seconds;
+    j["out"] = out_path;
+    std::cout << json_text(j) << "\n";
     return 0;
   }
   std::printf("\nvalidation on %llu fresh samples (seed %llu), objective %s:\n",

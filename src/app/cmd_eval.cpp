@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "io/json_writer.hpp"
+#include "app/json_output.hpp"
 #include "app/study_options.hpp"
 #include "app/option_values.hpp"
 #include "io/input_error.hpp"
@@ -59,30 +59,30 @@ int cmd_eval(const std::vector<std::string>& args) {
   for (int t : chosen) names.push_back(ts.name[t]);
 
   if (json) {
-    JsonObject j;
-    j.array("destroyed", names)
-        .number("shed_mw", r.shed_mw)
-        .number("shed_fraction", r.shed_fraction)
-        .integer("n_islands", r.n_islands)
-        .integer("n_dead_islands", r.n_dead_islands)
-        .integer("n_struck", r.n_struck)
-        .integer("n_destroyed", r.n_destroyed)
-        .integer("n_intercepted", r.n_intercepted)
-        .integer("n_overloaded_first", r.n_overloaded_first)
-        .integer("n_tripped", r.n_tripped)
-        .integer("cascade_steps", r.cascade_steps)
-        .boolean("cap_hit", r.cap_hit)
-        .number("max_loading_first", r.max_loading_first)
-        .number("redispatch_mw", r.redispatch_mw)
-        .array("overloaded_first_branches", overloaded)
-        .array("tripped_branches", tripped)
-        .number("total_demand_mw", net.total_demand_pos)
-        .string("response", o.response)
-        .number("tol", o.tol)
-        .string("dispatch", o.dispatch)
-        .string("dispatch_used", to_string(study.dispatch_used()))
-        .string("assumptions", study.assumptions());
-    std::cout << j.str() << "\n";
+    Json j;
+    j["destroyed"] = names;
+    j["shed_mw"] = r.shed_mw;
+    j["shed_fraction"] = r.shed_fraction;
+    j["n_islands"] = r.n_islands;
+    j["n_dead_islands"] = r.n_dead_islands;
+    j["n_struck"] = r.n_struck;
+    j["n_destroyed"] = r.n_destroyed;
+    j["n_intercepted"] = r.n_intercepted;
+    j["n_overloaded_first"] = r.n_overloaded_first;
+    j["n_tripped"] = r.n_tripped;
+    j["cascade_steps"] = r.cascade_steps;
+    j["cap_hit"] = r.cap_hit;
+    j["max_loading_first"] = r.max_loading_first;
+    j["redispatch_mw"] = r.redispatch_mw;
+    j["overloaded_first_branches"] = overloaded;
+    j["tripped_branches"] = tripped;
+    j["total_demand_mw"] = net.total_demand_pos;
+    j["response"] = o.response;
+    j["tol"] = o.tol;
+    j["dispatch"] = o.dispatch;
+    j["dispatch_used"] = to_string(study.dispatch_used());
+    j["assumptions"] = study.assumptions();
+    std::cout << json_text(j) << "\n";
     return 0;
   }
   std::printf("destroyed           ");

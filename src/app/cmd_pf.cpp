@@ -12,6 +12,8 @@
 #include "app/option_values.hpp"
 #include "dispatch/dc_opf.hpp"
 #include "flow/dc_power_flow.hpp"
+#include "app/json_output.hpp"
+#include "io/csv_table.hpp"
 #include "io/input_error.hpp"
 #include "io/output_file.hpp"
 
@@ -35,42 +37,42 @@ class OutFile {
   std::ostringstream text_;
 };
 
+// CSV fields: whole numbers, and doubles with 17 significant digits (they read back exactly).
+std::string field(long long v) { return std::to_string(v); }
+std::string field(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
 // branch.csv (index,f_bus,t_bus,pf_mw; in-service branches, 1-based rows), as in MATPOWER's files.
 void write_branch_csv(const Network& net, const std::vector<double>& flow_mw, const std::filesystem::path& dir) {
-  char buf[128];
   OutFile out(dir / "branch.csv");
-  out << "index,f_bus,t_bus,pf_mw\n";
+  out << csv_row({"index", "f_bus", "t_bus", "pf_mw"});
   for (int e = 0; e < net.n_branch(); ++e) {
     if (!net.br_in_service[e]) continue;
-    std::snprintf(buf, sizeof buf, "%d,%lld,%lld,%.17g\n", e + 1, static_cast<long long>(net.bus_id[net.br_from[e]]),
-                  static_cast<long long>(net.bus_id[net.br_to[e]]), flow_mw[e]);
-    out << buf;
+    out << csv_row({field(e + 1LL), field(static_cast<long long>(net.bus_id[net.br_from[e]])),
+                    field(static_cast<long long>(net.bus_id[net.br_to[e]])), field(flow_mw[e])});
   }
   out.commit();
 }
 
 // gen.csv (index,bus,pg_mw; in-service generators, 1-based rows).
 void write_gen_csv(const Network& net, const std::vector<double>& pg_mw, const std::filesystem::path& dir) {
-  char buf[128];
   OutFile out(dir / "gen.csv");
-  out << "index,bus,pg_mw\n";
+  out << csv_row({"index", "bus", "pg_mw"});
   for (int g = 0; g < net.n_gen(); ++g) {
     if (!net.gen_in_service[g]) continue;
-    std::snprintf(buf, sizeof buf, "%d,%lld,%.17g\n", g + 1, static_cast<long long>(net.bus_id[net.gen_bus[g]]), pg_mw[g]);
-    out << buf;
+    out << csv_row({field(g + 1LL), field(static_cast<long long>(net.bus_id[net.gen_bus[g]])), field(pg_mw[g])});
   }
   out.commit();
 }
 
 void write_csv(const Network& net, const PowerFlowResult& r, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
-  char buf[128];
   OutFile bus(dir / "bus.csv");
-  bus << "bus_id,va_deg\n";
-  for (int i = 0; i < net.n_bus(); ++i) {
-    std::snprintf(buf, sizeof buf, "%lld,%.17g\n", static_cast<long long>(net.bus_id[i]), r.va_deg[i]);
-    bus << buf;
-  }
+  bus << csv_row({"bus_id", "va_deg"});
+  for (int i = 0; i < net.n_bus(); ++i) bus << csv_row({field(static_cast<long long>(net.bus_id[i])), field(r.va_deg[i])});
   bus.commit();
   write_branch_csv(net, r.state.flow_mw, dir);
   write_gen_csv(net, r.gen_pg, dir);
@@ -87,38 +89,42 @@ int run_opf(const Network& net, const std::string& csv_dir, const OpfOptions& op
   if (!csv_dir.empty()) {
     const std::filesystem::path dir(csv_dir);
     std::filesystem::create_directories(dir);
-    char buf[160];
     OutFile bus(dir / "bus.csv");
-    bus << "bus_id,va_deg,lam_p\n";
-    for (int i = 0; i < net.n_bus(); ++i) {
-      std::snprintf(buf, sizeof buf, "%lld,%.17g,%.17g\n", static_cast<long long>(net.bus_id[i]), r.va_deg[i], r.lmp[i]);
-      bus << buf;
-    }
+    bus << csv_row({"bus_id", "va_deg", "lam_p"});
+    for (int i = 0; i < net.n_bus(); ++i)
+      bus << csv_row({field(static_cast<long long>(net.bus_id[i])), field(r.va_deg[i]), field(r.lmp[i])});
     write_branch_csv(net, r.flow_mw, dir);
     write_gen_csv(net, r.gen_pg, dir);
     OutFile summary(dir / "summary.json");
-    auto list = [](const std::vector<int>& v) {
-      std::string s = "[";
-      for (std::size_t j = 0; j < v.size(); ++j) s += (j ? "," : "") + std::to_string(v[j] + 1);
-      return s + "]";
+    auto list = [](const std::vector<int>& v) {  // 1-based
+      Json a = Json::array();
+      for (int i : v) a.push_back(i + 1);
+      return a;
     };
-    std::snprintf(buf, sizeof buf, "%.17g", r.cost);
-    std::string insecure = "[";
-    for (std::size_t j = 0; j < r.insecure.size(); ++j) {
-      char item[160];
-      std::snprintf(item, sizeof item, "%s{\"branch\": %d, \"max_loading\": %.17g, \"worst_branch\": %d}", j ? ", " : "",
-                    r.insecure[j].branch + 1, r.insecure[j].max_loading, r.insecure[j].worst_branch + 1);
-      insecure += item;
+    Json j;
+    j["dispatch"] = name;
+    j["status"] = to_string(r.status);
+    j["cost"] = r.cost;
+    j["iterations"] = r.iterations;
+    j["binding_branches"] = list(r.binding_branches);
+    j["binding_angle_limits"] = list(r.binding_angle);
+    j["gens_at_pmax"] = list(r.gens_at_pmax);
+    j["gens_at_pmin"] = list(r.gens_at_pmin);
+    if (options.secure) {
+      j["tol"] = options.tol;
+      j["contingencies"] = r.contingencies;
+      j["security_rows"] = r.security_rows;
+      Json insecure = Json::array();
+      for (const auto& c : r.insecure) {
+        Json item;
+        item["branch"] = c.branch + 1;
+        item["max_loading"] = c.max_loading;
+        item["worst_branch"] = c.worst_branch + 1;
+        insecure.push_back(std::move(item));
+      }
+      j["insecure"] = std::move(insecure);
     }
-    insecure += "]";
-    summary << "{\"dispatch\": \"" << name << "\", \"status\": \"" << to_string(r.status) << "\", \"cost\": " << buf
-            << ", \"iterations\": " << r.iterations << ", \"binding_branches\": " << list(r.binding_branches)
-            << ", \"binding_angle_limits\": " << list(r.binding_angle) << ", \"gens_at_pmax\": " << list(r.gens_at_pmax)
-            << ", \"gens_at_pmin\": " << list(r.gens_at_pmin);
-    if (options.secure)
-      summary << ", \"tol\": " << options.tol << ", \"contingencies\": " << r.contingencies
-              << ", \"security_rows\": " << r.security_rows << ", \"insecure\": " << insecure;
-    summary << "}\n";
+    summary << json_text(j) << "\n";
     bus.commit();
     summary.commit();
   }

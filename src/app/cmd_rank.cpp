@@ -14,6 +14,7 @@
 #include "app/study_options.hpp"
 #include "planning/defence_planner.hpp"
 #include "io/hdf5_handles.hpp"
+#include "io/csv_table.hpp"
 #include "io/input_error.hpp"
 #include "io/output_file.hpp"
 #include "stats/summary.hpp"
@@ -198,11 +199,16 @@ int cmd_rank(const std::vector<std::string>& args) {
   if (!csv.empty()) {
     std::ostringstream out;
     out.precision(10);
-    out << "rank,target," << by << ",ci95_low,ci95_high,overlap_above,overlap_below\n";
+    auto text = [&out](const auto& v) {  // a number as the stream prints it (10 significant digits; bools 0/1)
+      out.str("");
+      out << v;
+      return out.str();
+    };
+    std::string body = csv_row({"rank", "target", by, "ci95_low", "ci95_high", "overlap_above", "overlap_below"});
     for (std::size_t i = 0; i < rows.size(); ++i)
-      out << i + 1 << "," << rows[i].name << "," << rows[i].value << "," << rows[i].ci95_low << "," << rows[i].ci95_high << ","
-          << rows[i].overlap_above << "," << rows[i].overlap_below << "\n";
-    write_file_atomically(csv, out.str(), "ranking CSV");
+      body += csv_row({text(i + 1), rows[i].name, text(rows[i].value), text(rows[i].ci95_low), text(rows[i].ci95_high),
+                       text(rows[i].overlap_above), text(rows[i].overlap_below)});
+    write_file_atomically(csv, body, "ranking CSV");
   }
   std::printf("targets ranked by %s (%s), %llu samples; %zu of %zu targets have a value\n", by.c_str(), unit.c_str(),
               static_cast<unsigned long long>(s.samples), rows.size(), s.name.size());

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "io/json_writer.hpp"
+#include "app/json_output.hpp"
 #include "app/long_task.hpp"
 #include "app/study_options.hpp"
 #include "app/option_values.hpp"
@@ -61,10 +61,14 @@ int cmd_worst(const std::vector<std::string>& args) {
   if (r.best.empty()) {
     // The time limit came before the greedy construction had a set of k targets.
     if (json) {
-      JsonObject j;
-      j.raw("best", "[]").integer("evaluations", static_cast<long long>(r.evaluations)).boolean("exhaustive", false)
-          .boolean("time_limit_hit", r.time_limit_hit).integer("k", w.k).number("seconds", r.seconds);
-      std::cout << j.str() << "\n";
+      Json j;
+      j["best"] = Json::array();
+      j["evaluations"] = r.evaluations;
+      j["exhaustive"] = false;
+      j["time_limit_hit"] = r.time_limit_hit;
+      j["k"] = w.k;
+      j["seconds"] = r.seconds;
+      std::cout << json_text(j) << "\n";
     }
     std::fprintf(stderr,
                  "sre worst: the time limit (%g s) ended the search before any set of %d targets was complete "
@@ -73,26 +77,27 @@ int cmd_worst(const std::vector<std::string>& args) {
     return 1;
   }
   if (json) {
-    std::string best = "[";
-    for (std::size_t i = 0; i < r.best.size(); ++i) {
+    Json best = Json::array();
+    for (const auto& b : r.best) {
       std::vector<std::string> names;
-      for (int t : r.best[i].targets) names.push_back(ts.name[t]);
-      JsonObject s;
-      s.array("targets", names).number("shed_mw", r.best[i].shed_mw);
-      best += (i ? "," : "") + s.str();
+      for (int t : b.targets) names.push_back(ts.name[t]);
+      Json s;
+      s["targets"] = names;
+      s["shed_mw"] = b.shed_mw;
+      best.push_back(std::move(s));
     }
-    JsonObject j;
-    j.raw("best", best + "]")
-        .integer("evaluations", static_cast<long long>(r.evaluations))
-        .boolean("exhaustive", r.exhaustive)
-        .boolean("time_limit_hit", r.time_limit_hit)
-        .integer("k", w.k)
-        .number("total_demand_mw", study.network().total_demand_pos)
-        .string("response", o.response)
-        .number("tol", o.tol)
-        .string("dispatch_used", to_string(study.dispatch_used()))
-        .number("seconds", r.seconds);
-    std::cout << j.str() << "\n";
+    Json j;
+    j["best"] = std::move(best);
+    j["evaluations"] = r.evaluations;
+    j["exhaustive"] = r.exhaustive;
+    j["time_limit_hit"] = r.time_limit_hit;
+    j["k"] = w.k;
+    j["total_demand_mw"] = study.network().total_demand_pos;
+    j["response"] = o.response;
+    j["tol"] = o.tol;
+    j["dispatch_used"] = to_string(study.dispatch_used());
+    j["seconds"] = r.seconds;
+    std::cout << json_text(j) << "\n";
     return 0;
   }
   std::printf("worst strikes of %d targets (%s; %llu evaluations, %.2f s)%s\n", w.k,

@@ -11,10 +11,11 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <limits>
 #include <numeric>
 
+#include "io/csv_table.hpp"
 #include "io/input_error.hpp"
 #include "io/output_file.hpp"
 #include "sampling/sample_rng.hpp"
@@ -154,8 +155,8 @@ std::vector<int> top_targets(const std::vector<double>& value, int count) {
 void write_defence_csv(const std::string& path, const TargetSet& targets, const std::vector<int>& defended, double q) {
   char qs[64];
   const auto end = std::to_chars(qs, qs + sizeof qs, q).ptr;  // shortest text that reads back as q
-  std::string text = "target,intercept\n";
-  for (int t : defended) text += targets.name[t] + "," + std::string(qs, end) + "\n";
+  std::string text = csv_row({"target", "intercept"});
+  for (int t : defended) text += csv_row({targets.name[t], std::string(qs, end)});
   write_file_atomically(path, text, "defence plan");
 }
 
@@ -169,11 +170,11 @@ std::vector<double> evaluate_defence_full(const StudyOptions& options, const std
   if (weighted_attacker) {
     std::vector<double> w = attacker_weights(plain);
     for (int t : defended) w[t] *= (1.0 - q);
-    std::ofstream out(weights.path);
+    std::ostringstream out;
     out.precision(17);
-    out << "target,weight\n";
-    for (int t = 0; t < plain.targets().size(); ++t) out << plain.targets().name[t] << "," << w[t] << "\n";
-    out.close();
+    out << csv_row({"target", "weight"});
+    for (int t = 0; t < plain.targets().size(); ++t) out << csv_field(plain.targets().name[t]) << "," << w[t] << "\n";
+    write_file_atomically(weights.path, out.str(), "attacker weights");
     o.strike = "weighted";
     o.weights = weights.path + ":weight";
   }

@@ -1,31 +1,14 @@
-// Cluster runs: SHA-256, the tally word buffer (MPI), block-aligned range
+// Cluster runs: the tally word buffer (MPI), block-aligned range
 // splitting, and that any split of the samples merges to the same bits.
 #include <gtest/gtest.h>
 
 #include "study/cluster.hpp"
-#include "io/sha256.hpp"
 #include "study/study.hpp"
 #include "stats/tally_buffer.hpp"
 #include "test_networks.hpp"
 
 namespace sre {
 namespace {
-
-TEST(Sha256, KnownVectors) {
-  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  Sha256 h;  // one million 'a', fed in odd pieces
-  const std::string piece(997, 'a');
-  std::size_t left = 1000000;
-  while (left > 0) {
-    const std::size_t n = std::min(left, piece.size());
-    h.update(piece.data(), n);
-    left -= n;
-  }
-  EXPECT_EQ(h.hex_digest(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-}
 
 TEST(SplitRange, ContiguousBlockAlignedAndComplete) {
   for (std::uint64_t begin : {0ull, 100ull, 256ull, 1000ull})
