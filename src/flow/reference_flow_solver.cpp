@@ -37,9 +37,9 @@ void flows_from_angles(const Network& net, GridState& s) {
   }
   // ...then dead islands, which carry no flow, through their buses' branches.
   const int* slot = s.flow_slot ? s.flow_slot->data() : nullptr;
-  for (int k = 0; k < s.n_islands; ++k) {
-    if (s.island_kind[k] == IslandKind::kLive) continue;
-    for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
+  for (int isl = 0; isl < s.n_islands; ++isl) {
+    if (s.island_kind[isl] == IslandKind::kLive) continue;
+    for (int p = s.island_offset[isl]; p < s.island_offset[isl + 1]; ++p) {
       const int i = s.island_buses[p];
       for (int a = net.adj_offset[i]; a < net.adj_offset[i + 1]; ++a) {
         const int e = net.adj_branch[a];

@@ -86,7 +86,7 @@ TEST_P(DcOpfReference, MatchesRundcopf) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCases, DcOpfReference, ::testing::ValuesIn(reference_cases()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 // Cheap gen at 1 (10 $/MWh), dear gen at 3 (50 $/MWh), load 100 MW at 2; line 1-2 rated 60 MW.
 const char* kTwoGens = R"(

@@ -92,9 +92,9 @@ INSTANTIATE_TEST_SUITE_P(Cases, Scopf,
                                            std::make_tuple("pglib_opf_case118_ieee", 0.0),
                                            std::make_tuple("pglib_opf_case300_ieee", 0.5),
                                            std::make_tuple("pglib_opf_case793_goc", 0.5)),
-                         [](const auto& info) {
-                           return std::get<0>(info.param) + "_tol" +
-                                  std::to_string(static_cast<int>(std::lround(10 * std::get<1>(info.param))));
+                         [](const auto& param_info) {
+                           return std::get<0>(param_info.param) + "_tol" +
+                                  std::to_string(static_cast<int>(std::lround(10 * std::get<1>(param_info.param))));
                          });
 
 // A bridge's loss splits an island: not a contingency of the security constraints.

@@ -116,7 +116,7 @@ TEST_P(MatpowerReference, KirchhoffAndIslandBalance) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCases, MatpowerReference, ::testing::ValuesIn(reference_cases()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 // Outage scenarios re-solved by MATPOWER: the slack takes the mismatch as in rundcpf.
 void check_outages(const std::string& name, const std::string& file, bool buses) {
@@ -159,7 +159,7 @@ TEST_P(Contingencies, BusOutagesMatchMatpower) { check_outages(GetParam(), "cont
 INSTANTIATE_TEST_SUITE_P(Cases, Contingencies,
                          ::testing::Values("pglib_opf_case30_ieee", "pglib_opf_case118_ieee", "pglib_opf_case300_ieee",
                                            "pglib_opf_case2383wp_k"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace sre
