@@ -1,5 +1,6 @@
 // resolve(): option strings to a typed study configuration (enums, per-target vectors),
-// located errors for bad files, interception probabilities set directly.
+// located errors for bad files, interception probabilities set directly, and the study
+// identity that resume and merge check.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include "io/input_error.hpp"
 #include "study/study.hpp"
 #include "study/study_config.hpp"
+#include "study/study_identity.hpp"
 #include "test_networks.hpp"
 
 namespace sre {
@@ -193,6 +195,36 @@ TEST(StudyConfig, ResolveWithAGivenNetworkMatchesReadingTheCase) {
   const StudyConfig given = resolve(o, read.case_net);
   EXPECT_EQ(given.targets.name, read.targets.name);
   EXPECT_EQ(given.case_net.get(), read.case_net.get());  // shared, not copied
+}
+
+TEST(StudyIdentity, NamesTheFirstDifference) {
+  RunMetadata m;
+  m.case_sha256 = "abc";
+  m.config_ini = "# sre\ncase = x.m\nk = 3\nseed = 1\n";
+  m.seed = 1;
+  m.samples = 100;
+  const StudyIdentity a = StudyIdentity::of(m);
+  EXPECT_EQ(a.first_difference(a), StudyIdentity::Part::kNone);
+
+  StudyIdentity b = a;
+  b.case_sha256 = "abd";
+  EXPECT_EQ(a.first_difference(b), StudyIdentity::Part::kCase);
+  EXPECT_NE(a.key(), b.key());
+
+  b = a;
+  b.config_ini = "# sre\ncase = x.m\nk = 4\nseed = 1\n";
+  EXPECT_EQ(a.first_difference(b), StudyIdentity::Part::kConfig);
+  EXPECT_EQ(a.config_difference(b, "in this run", "in the checkpoint"), "k = 3 in this run, 4 in the checkpoint");
+  b.config_ini = "# sre\ncase = x.m\nk = 3\nseed = 1\ndefence = p.csv\n";
+  EXPECT_EQ(a.config_difference(b, "here", "there"), "defence = (not set) here, p.csv there");
+
+  b = a;
+  b.samples = 200;
+  EXPECT_EQ(a.first_difference(b), StudyIdentity::Part::kSamples);
+  EXPECT_EQ(a.key(), b.key());  // the sample count is part of config_ini in a real run
+  b = a;
+  b.seed = 2;
+  EXPECT_EQ(a.first_difference(b), StudyIdentity::Part::kSeed);
 }
 
 }  // namespace
