@@ -42,7 +42,9 @@ enum class SolverKind { kFast, kReference };
 SolverKind parse_solver(const std::string& name);  // "fast" | "reference", throws InputError
 
 struct StudyConfig {
-  StudyOptions given;  // the strings it was resolved from (for /config and the assumptions line)
+  // The strings it was resolved from (for /config and the assumptions line); vectors set
+  // directly afterwards (a planner's interceptions) are not reflected in them.
+  StudyOptions given;
   std::shared_ptr<const Network> case_net;  // the case as read, before the base dispatch
   TargetSet targets;
   StrikeModel strike = StrikeModel::kUniform;
