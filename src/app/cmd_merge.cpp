@@ -7,6 +7,7 @@
 
 #include "app/study_options.hpp"
 #include "study/cluster.hpp"
+#include "study/study_identity.hpp"
 #include "io/input_error.hpp"
 #include "results/results_file.hpp"
 #include "app/run_report.hpp"
@@ -57,10 +58,13 @@ int cmd_merge(const std::vector<std::string>& args) {
     };
     if (m.shard_count < 1 || m.shard_index < 0)
       throw InputError(path, 0, "is not a shard file (written without --shard I/N); only shards can be merged");
-    if (m.case_sha256 != first.case_sha256) other("the case file's SHA-256");
-    if (m.config_ini != first.config_ini) other("the study configuration (/config)");
-    if (m.seed != first.seed) other("the seed");
-    if (m.samples != first.samples) other("the sample count");
+    switch (StudyIdentity::of(m).first_difference(StudyIdentity::of(first))) {
+      case StudyIdentity::Part::kNone: break;
+      case StudyIdentity::Part::kCase: other("the case file's SHA-256"); break;
+      case StudyIdentity::Part::kConfig: other("the study configuration (/config)"); break;
+      case StudyIdentity::Part::kSeed: other("the seed"); break;
+      case StudyIdentity::Part::kSamples: other("the sample count"); break;
+    }
     if (m.shard_count != n) other("the shard count N of --shard I/N");
     if (m.shard_index >= n) throw InputError(path, 0, "has shard index " + std::to_string(m.shard_index) + " >= N");
     if (seen[m.shard_index] >= 0)

@@ -26,6 +26,7 @@
 #include "results/results_file.hpp"
 #include "app/run_report.hpp"
 #include "io/sha256.hpp"
+#include "study/study_identity.hpp"
 #include "stats/summary.hpp"
 #ifdef SRE_HAVE_MPI
 #include "study/mpi_runner.hpp"
@@ -104,33 +105,6 @@ struct Plan {
   Shard shard;
 };
 
-// The first `name = value` line where two INI texts differ, as "NAME: A here, B in the
-// checkpoint" (a line only one of them has shows as "(not set)").
-std::string first_config_difference(const std::string& mine, const std::string& theirs) {
-  auto parse = [](const std::string& text) {
-    std::vector<std::pair<std::string, std::string>> kv;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-      const auto eq = line.find(" = ");
-      if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
-      kv.emplace_back(line.substr(0, eq), line.substr(eq + 3));
-    }
-    return kv;
-  };
-  const auto a = parse(mine), b = parse(theirs);
-  auto find = [](const auto& kv, const std::string& key) -> std::string {
-    for (const auto& [k, v] : kv)
-      if (k == key) return v;
-    return "(not set)";
-  };
-  for (const auto& [k, v] : a)
-    if (find(b, k) != v) return k + " = " + v + " in this run, " + find(b, k) + " in the checkpoint";
-  for (const auto& [k, v] : b)
-    if (find(a, k) != v) return k + " = " + find(a, k) + " in this run, " + v + " in the checkpoint";
-  return "";
-}
-
 void check_resume(const Plan& p, const StoredTally& ck, const std::string& path) {
   const RunMetadata& m = ck.meta;
   const auto refuse = [&](const std::string& why) {
@@ -138,10 +112,16 @@ void check_resume(const Plan& p, const StoredTally& ck, const std::string& path)
                                   "; it belongs to a different study (resume with the options of the run that wrote "
                                   "it, or start afresh without --resume)");
   };
-  if (m.case_sha256 != p.meta.case_sha256) refuse("the case file's SHA-256 differs");
-  if (m.config_ini != p.meta.config_ini)
-    refuse("the study configuration differs: " + first_config_difference(p.meta.config_ini, m.config_ini));
-  if (m.seed != p.meta.seed || m.samples != p.meta.samples) refuse("the seed or sample count differs");
+  const StudyIdentity mine = StudyIdentity::of(p.meta), theirs = StudyIdentity::of(m);
+  switch (mine.first_difference(theirs)) {
+    case StudyIdentity::Part::kNone: break;
+    case StudyIdentity::Part::kCase: refuse("the case file's SHA-256 differs"); break;
+    case StudyIdentity::Part::kConfig:
+      refuse("the study configuration differs: " + mine.config_difference(theirs, "in this run", "in the checkpoint"));
+      break;
+    case StudyIdentity::Part::kSeed:
+    case StudyIdentity::Part::kSamples: refuse("the seed or sample count differs"); break;
+  }
   if (m.shard_index != p.shard.index || m.shard_count != p.shard.count) refuse("the shard (--shard I/N) differs");
   if (m.sample_begin != p.range.begin || m.sample_end < p.range.begin || m.sample_end > p.range.end)
     refuse("its sample range [" + std::to_string(m.sample_begin) + ", " + std::to_string(m.sample_end) +
@@ -357,7 +337,7 @@ int run_mpi(const std::vector<std::string>& args) {
   if (!all_ok(session, [&] { help = !make_plan(args, p, rank, ranks); }, error)) return 1;
   if (help) return 0;
   // Every rank must see the same study (same case bytes and options) as rank 0.
-  const std::string identity = p.meta.case_sha256 + "\n" + p.meta.config_ini;
+  const std::string identity = StudyIdentity::of(p.meta).key();
   const std::string root_identity = session.broadcast(identity);
   if (!all_ok(session, [&] {
         if (identity != root_identity)

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "io/csv_table.hpp"
@@ -130,36 +131,46 @@ std::vector<double> read_target_column(const TargetSet& targets, const std::stri
   return v;
 }
 
-std::vector<double> target_weights(const Network& net, const TargetSet& targets, const std::string& spec,
+WeightKind parse_weight_kind(const std::string& spec) {
+  if (spec == "degree") return WeightKind::kDegree;
+  if (spec == "demand") return WeightKind::kDemand;
+  if (spec == "generation") return WeightKind::kGeneration;
+  if (spec == "throughput") return WeightKind::kThroughput;
+  if (spec.find(':') != std::string::npos) return WeightKind::kPerTarget;
+  throw InputError("--weights '" + spec + "': allowed values are degree, demand, generation, throughput or FILE.csv:COLUMN");
+}
+
+std::vector<double> target_weights(const Network& net, const TargetSet& targets, WeightKind kind,
                                    const std::vector<double>& base_flow_mw) {
   const int nt = targets.size();
   std::vector<double> w(nt, 0.0);
-  if (spec == "demand" || spec == "generation") {
+  if (kind == WeightKind::kDemand || kind == WeightKind::kGeneration) {
     for (int t = 0; t < nt; ++t)
       for (int p = targets.offset[t]; p < targets.offset[t + 1]; ++p) {
         const int i = targets.buses[p];
-        w[t] += spec == "demand" ? net.bus_demand_pos[i] : net.bus_supply_cap[i];
+        w[t] += kind == WeightKind::kDemand ? net.bus_demand_pos[i] : net.bus_supply_cap[i];
       }
     return w;
   }
-  if (spec == "degree" || spec == "throughput") {
+  if (kind == WeightKind::kDegree || kind == WeightKind::kThroughput) {
     for (int e = 0; e < net.n_branch(); ++e) {
       if (!net.br_in_service[e]) continue;
-      const double v = spec == "degree" ? 1.0 : std::abs(base_flow_mw[e]);
+      const double v = kind == WeightKind::kDegree ? 1.0 : std::abs(base_flow_mw[e]);
       const int tf = targets.target_of_bus[net.br_from[e]], tt = targets.target_of_bus[net.br_to[e]];
       if (tf >= 0) w[tf] += v;
       if (tt >= 0 && tt != tf) w[tt] += v;  // a branch inside one target counts once
     }
     return w;
   }
-  if (spec.find(':') != std::string::npos) {
-    const auto [path, column] = split_file_column(spec, "--weights");
-    w = read_target_column(targets, path, column, 0.0, "--weights");
-    for (int t = 0; t < nt; ++t)
-      if (w[t] < 0.0) throw InputError(path, 0, "--weights: weight of target '" + targets.name[t] + "' is negative");
-    return w;
-  }
-  throw InputError("--weights '" + spec + "': allowed values are degree, demand, generation, throughput or FILE.csv:COLUMN");
+  throw std::logic_error("target_weights: per-target weights are read, not computed");
+}
+
+std::vector<double> read_target_weights(const TargetSet& targets, const std::string& spec) {
+  const auto [path, column] = split_file_column(spec, "--weights");
+  std::vector<double> w = read_target_column(targets, path, column, 0.0, "--weights");
+  for (int t = 0; t < targets.size(); ++t)
+    if (w[t] < 0.0) throw InputError(path, 0, "--weights: weight of target '" + targets.name[t] + "' is negative");
+  return w;
 }
 
 }  // namespace sre

@@ -33,11 +33,16 @@ TargetSet make_transformer_group_targets(const Network& net);
 // Buses not listed are not targets.
 TargetSet read_target_csv(const Network& net, const std::string& path);
 
-// Weights for the weighted strike model (model section 4):
-// degree | demand | generation | throughput | FILE.csv:COLUMN (CSV with a `target` column).
-// base_flow_mw: intact-network flows (for throughput).
-std::vector<double> target_weights(const Network& net, const TargetSet& targets, const std::string& spec,
+// Weights for the weighted strike model (model section 4): computed from the network
+// (degree, demand, generation, throughput) or read per target from FILE.csv:COLUMN.
+enum class WeightKind { kDegree, kDemand, kGeneration, kThroughput, kPerTarget };
+// degree | demand | generation | throughput | FILE.csv:COLUMN (kPerTarget); throws InputError.
+WeightKind parse_weight_kind(const std::string& spec);
+// A computed kind's weights (not kPerTarget). base_flow_mw: intact-network flows (for throughput).
+std::vector<double> target_weights(const Network& net, const TargetSet& targets, WeightKind kind,
                                    const std::vector<double>& base_flow_mw);
+// --weights FILE.csv:COLUMN (CSV with a `target` column), checked >= 0; throws InputError.
+std::vector<double> read_target_weights(const TargetSet& targets, const std::string& spec);
 
 // Per-target values from FILE.csv:COLUMN, keyed by the `target` column; targets
 // not listed get `fallback`. Used for weights, probabilities and defence plans.

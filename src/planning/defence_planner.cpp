@@ -3,17 +3,15 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <sstream>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 #include "io/csv_table.hpp"
 #include "io/input_error.hpp"
@@ -39,25 +37,9 @@ double sd_of(std::span<const double> x, double m) {
   return std::sqrt(static_cast<double>(s / (x.size() - 1)));
 }
 
-// A temporary file removed when it goes out of scope.
-struct TempFile {
-  explicit TempFile(const std::string& stem) {
-    static std::atomic<int> counter{0};
-    path = (std::filesystem::temp_directory_path() /
-            ("sre_" + stem + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + ".csv"))
-               .string();
-  }
-  ~TempFile() {
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-  }
-  std::string path;
-};
-
 // The attacker's base weights for --attacker weighted.
 std::vector<double> attacker_weights(const Study& study) {
-  if (study.options().strike == "weighted")
-    return target_weights(study.network(), study.targets(), study.options().weights, study.base().state.flow_mw);
+  if (study.config().strike == StrikeModel::kWeighted) return study.weights();
   return std::vector<double>(study.targets().size(), 1.0);
 }
 
@@ -160,25 +142,19 @@ void write_defence_csv(const std::string& path, const TargetSet& targets, const 
   write_file_atomically(path, text, "defence plan");
 }
 
-std::vector<double> evaluate_defence_full(const StudyOptions& options, const std::vector<int>& defended, double q,
+std::vector<double> evaluate_defence_full(const StudyConfig& config, const std::vector<int>& defended, double q,
                                           bool weighted_attacker, int threads) {
-  const Study plain(options);
-  StudyOptions o = options;
-  TempFile defence("defence"), weights("weights");
-  write_defence_csv(defence.path, plain.targets(), defended, q);
-  o.defence = defence.path;
+  StudyConfig c = config;
+  c.intercept.assign(c.targets.size(), 0.0);
+  for (int t : defended) c.intercept[t] = q;
   if (weighted_attacker) {
-    std::vector<double> w = attacker_weights(plain);
+    std::vector<double> w = attacker_weights(Study(config));
     for (int t : defended) w[t] *= (1.0 - q);
-    std::ostringstream out;
-    out.precision(17);
-    out << csv_row({"target", "weight"});
-    for (int t = 0; t < plain.targets().size(); ++t) out << csv_field(plain.targets().name[t]) << "," << w[t] << "\n";
-    write_file_atomically(weights.path, out.str(), "attacker weights");
-    o.strike = "weighted";
-    o.weights = weights.path + ":weight";
+    c.strike = StrikeModel::kWeighted;
+    c.weight_kind = WeightKind::kPerTarget;
+    c.weights = std::move(w);
   }
-  const Study study(o);
+  const Study study(std::move(c));
   const RunOutput run = run_samples(study, 0, study.samples(), threads, true, nullptr, nullptr);
   return run.samples.shed_mw;
 }
@@ -195,7 +171,8 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
   if (d.weighted_attacker && options.strike != "uniform" && options.strike != "weighted")
     throw InputError("--attacker weighted needs --strike uniform or weighted (the attacker picks k targets)");
 
-  const Study study(options);
+  const StudyConfig config = resolve(options);
+  const Study study(config);
   const TargetSet& ts = study.targets();
   const int nt = ts.size();
   const double total = study.network().total_demand_pos;
@@ -242,7 +219,7 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
   };
 
   // Without defences the weighted attacker strikes in proportion to the base weights.
-  if (d.weighted_attacker) cur = evaluate_defence_full(options, {}, q, true, n_threads);
+  if (d.weighted_attacker) cur = evaluate_defence_full(config, {}, q, true, n_threads);
   ObjectiveValue current = evaluate_objective(d.objective, cur, total);
   for (int step = 0; step < d.budget; ++step) {
     std::vector<int> candidates;
@@ -309,7 +286,7 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
       for (std::size_t c = 0; c < candidates.size(); ++c) {
         std::vector<int> trial = plan.targets;
         trial.push_back(candidates[c]);
-        shed[c] = evaluate_defence_full(options, trial, q, true, n_threads);
+        shed[c] = evaluate_defence_full(config, trial, q, true, n_threads);
         score[c] = evaluate_objective(d.objective, shed[c], total);
         plan.evaluations += N;
         if (d.progress) d.progress->candidates_done.fetch_add(1);
@@ -330,13 +307,13 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
   plan.selection_shed_mw = cur;
 
   if (d.validate) {
-    StudyOptions fresh = options;
-    fresh.seed = seed + kValidationSeedOffset;
+    StudyConfig fresh = config;
+    fresh.seed = fresh.given.seed = seed + kValidationSeedOffset;
     plan.validation_seed = fresh.seed;
     plan.validation_samples = N;
     const int b = static_cast<int>(plan.targets.size());
-    const std::vector<double> degree = target_weights(study.network(), ts, "degree", study.base().state.flow_mw);
-    const std::vector<double> demand = target_weights(study.network(), ts, "demand", study.base().state.flow_mw);
+    const std::vector<double> degree = target_weights(study.network(), ts, WeightKind::kDegree, study.base().state.flow_mw);
+    const std::vector<double> demand = target_weights(study.network(), ts, WeightKind::kDemand, study.base().state.flow_mw);
     std::vector<std::pair<std::string, std::vector<int>>> plans = {
         {"none", {}}, {"greedy", plan.targets}, {"degree", top_targets(degree, b)}, {"demand", top_targets(demand, b)}};
     std::vector<std::vector<double>> sheds;

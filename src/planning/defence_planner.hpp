@@ -135,10 +135,11 @@ DefencePlan plan_defence(const StudyOptions& options, const DefenceOptions& defe
 // Writes FILE.csv with header target,intercept (accepted by `sre run --defence`).
 void write_defence_csv(const std::string& path, const TargetSet& targets, const std::vector<int>& defended, double q);
 
-// Per-sample shed of samples [0, options.samples) with `defended` defended at q,
-// by a full study run (run_samples) with a temporary defence CSV (and, for a
-// weighted attacker, a temporary weights CSV).
-std::vector<double> evaluate_defence_full(const StudyOptions& options, const std::vector<int>& defended, double q,
+// Per-sample shed of samples [0, config.samples) with `defended` defended at q (and the
+// rest undefended), by a full study run (run_samples) of `config` with its interception
+// probabilities set so (and, for a weighted attacker, its strike weights: the attacker's
+// base weights, times 1 - q for the defended targets).
+std::vector<double> evaluate_defence_full(const StudyConfig& config, const std::vector<int>& defended, double q,
                                           bool weighted_attacker, int threads);
 
 // The B targets with the largest value (ties: lower index first).

@@ -13,36 +13,25 @@
 #include <cstdlib>
 #include <cmath>
 #include <iostream>
+#include <stdexcept>
+#include <utility>
 
-#include "io/csv_table.hpp"
 #include "dispatch/dc_opf.hpp"
-#include "io/input_error.hpp"
 #include "sampling/sample_rng.hpp"
 
 namespace sre {
 
-Study::Study(const StudyOptions& o) : options_(o) {
-  const StrikeModel model = parse_strike_model(o.strike);
-  response_.kind = parse_response(o.response);
-  response_.rule = parse_cascade_rule(o.rule);
-  if (!(o.tol >= 0.0) || !std::isfinite(o.tol)) throw InputError("--tol must be a finite number >= 0");
-  if (o.max_steps < 0) throw InputError("--max-steps must be >= 0");
-  response_.tol = o.tol;
-  response_.max_steps = o.max_steps;
-  if (o.solver != "reference" && o.solver != "fast")
-    throw InputError("--solver '" + o.solver + "': allowed values are fast, reference");
-  response_.full_lp = o.solver == "reference";
-  if (o.case_path.empty()) throw InputError("--case is required: a MATPOWER case file (.m)");
+Study::Study(const StudyOptions& options) : Study(resolve(options)) {}
 
-  // The targets and the strike budget first: they depend on the topology alone, which the
-  // dispatch leaves as it is, and a bad --k should not wait for an OPF to be refused.
-  Network case_net = load_network(o.case_path);
-  targets_ = make_targets(case_net, o.targets);
-  const int nt = targets_.size();
-  if (model != StrikeModel::kIndependent)
-    StrikeSampler(model == StrikeModel::kWeighted ? StrikeModel::kUniform : model, nt, o.k, {}, {});
+Study::Study(StudyConfig config) : config_(std::move(config)), response_(config_.response) {
+  const StudyConfig& c = config_;
+  const auto nt = static_cast<std::size_t>(c.targets.size());
+  if (!c.case_net || c.intercept.size() != nt ||
+      (c.strike == StrikeModel::kIndependent && c.probabilities.size() != nt) ||
+      (c.strike == StrikeModel::kWeighted && c.weight_kind == WeightKind::kPerTarget && c.weights.size() != nt))
+    throw std::invalid_argument("Study: a StudyConfig needs the case and one value per target (use resolve())");
   {
-    AppliedDispatch applied = apply_dispatch(case_net, parse_dispatch(o.dispatch), o.tol);
+    AppliedDispatch applied = apply_dispatch(*c.case_net, c.dispatch, c.response.tol);
     net_ = std::move(applied.net);
     dispatch_used_ = applied.used;
     dispatch_note_ = applied.note;
@@ -51,48 +40,17 @@ Study::Study(const StudyOptions& o) : options_(o) {
     if (!dispatch_.insecure.empty()) std::cerr << "note: " << insecure_summary(net_, dispatch_) << "\n";
   }
   base_ = make_base_case(net_);
-  if (o.solver == "fast") fast_shared_ = make_fast_flow_shared(net_);
+  if (c.solver == SolverKind::kFast) fast_shared_ = make_fast_flow_shared(net_);
   islands_.prepare(net_);
 
-  std::vector<double> weights, probabilities;
-  if (model == StrikeModel::kWeighted) weights = target_weights(net_, targets_, o.weights, base_.state.flow_mw);
-  if (model == StrikeModel::kIndependent) {
-    const bool one = !std::isnan(o.probability), file = !o.probabilities.empty();
-    if (one == file) throw InputError("--strike independent needs exactly one of --probability P or --probabilities FILE.csv:COLUMN");
-    if (one) {
-      if (!(o.probability >= 0.0 && o.probability <= 1.0))
-        throw InputError("--probability " + std::to_string(o.probability) + " is outside [0, 1]");
-      probabilities.assign(nt, o.probability);
-    } else {
-      const auto [path, column] = split_file_column(o.probabilities, "--probabilities");
-      probabilities = read_target_column(targets_, path, column, 0.0, "--probabilities");
-      for (int t = 0; t < nt; ++t)
-        if (!(probabilities[t] >= 0.0 && probabilities[t] <= 1.0))
-          throw InputError(path, 0, "--probabilities: probability of target '" + targets_.name[t] + "' is outside [0, 1]");
-    }
-  }
-  sampler_ = std::make_unique<StrikeSampler>(model, nt, o.k, weights, probabilities);
-
-  intercept_.assign(nt, 0.0);
-  if (!o.defence.empty()) {
-    intercept_ = read_target_column(targets_, o.defence, "intercept", 0.0, "--defence");
-    for (int t = 0; t < nt; ++t)
-      if (!(intercept_[t] >= 0.0 && intercept_[t] <= 1.0))
-        throw InputError(o.defence, 0, "--defence: interception probability of target '" + targets_.name[t] +
-                                           "' is outside [0, 1]");
-  }
-  if (model == StrikeModel::kExhaustive) {
-    samples_ = o.samples ? o.samples : sampler_->combinations();
-    if (samples_ > sampler_->combinations())
-      throw InputError("--samples " + std::to_string(samples_) + " exceeds the " +
-                       std::to_string(sampler_->combinations()) + " combinations of the exhaustive study");
-  } else {
-    samples_ = o.samples ? o.samples : 100000;
-  }
+  if (c.strike == StrikeModel::kWeighted)
+    weights_ = c.weight_kind == WeightKind::kPerTarget ? c.weights
+                                                      : target_weights(net_, config_.targets, c.weight_kind, base_.state.flow_mw);
+  sampler_ = std::make_unique<StrikeSampler>(c.strike, config_.targets.size(), c.k, weights_, c.probabilities);
 }
 
 std::string Study::assumptions() const {
-  const StudyOptions& o = options_;
+  const StudyOptions& o = config_.given;
   char tol[64];
   std::snprintf(tol, sizeof tol, "%g x", 1.0 + o.tol);
   std::string r = "response " + o.response;
@@ -118,12 +76,12 @@ std::string Study::assumptions() const {
            " of " + std::to_string(dispatch_.contingencies) + " contingencies insecure";
       break;
   }
-  if (dispatch_used_ != parse_dispatch(o.dispatch)) r += "; " + o.dispatch + " asked for: see the note";
+  if (dispatch_used_ != config_.dispatch) r += "; " + o.dispatch + " asked for: see the note";
   return r + ")";
 }
 
 TallyShape Study::tally_shape() const {
-  return TallyShape{targets_.size(), net_.n_bus(), net_.n_branch(), net_.total_demand_pos};
+  return TallyShape{config_.targets.size(), net_.n_bus(), net_.n_branch(), net_.total_demand_pos};
 }
 
 const kernels::BaseFactor* Study::base_factor() const {
@@ -131,7 +89,7 @@ const kernels::BaseFactor* Study::base_factor() const {
 }
 
 std::unique_ptr<FlowSolver> Study::make_flow_solver() const {
-  if (options_.solver == "fast") return make_fast_flow_solver(net_, fast_shared_);
+  if (config_.solver == SolverKind::kFast) return make_fast_flow_solver(net_, fast_shared_);
   return make_reference_flow_solver(net_);
 }
 
@@ -152,7 +110,7 @@ const SampleOutcome& SampleWorker::run(std::uint64_t index) {
 }
 
 double* SampleWorker::begin(std::uint64_t index) {
-  const std::uint64_t seed = study_.options().seed;
+  const std::uint64_t seed = study_.seed();
   n_struck_ = study_.sampler().sample(seed, index, scratch_, struck_.data());
   SampleRng interception(seed, index, RngStream::kInterception);
   const std::vector<double>& q = study_.intercept();

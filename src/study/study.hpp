@@ -19,42 +19,32 @@
 #include "response/scenario_evaluator.hpp"
 #include "sampling/strike_sampler.hpp"
 #include "stats/tally.hpp"
+#include "study/study_config.hpp"
 #include "model/targets.hpp"
 
 namespace sre {
 
-struct StudyOptions {
-  std::string case_path;
-  std::string strike = "uniform";
-  int k = 3;
-  std::string weights = "degree";
-  double probability = std::numeric_limits<double>::quiet_NaN();
-  std::string probabilities;  // FILE.csv:COLUMN
-  std::string targets = "bus";
-  std::string defence;  // FILE.csv with columns target,intercept
-  std::string response = "operator";
-  std::string rule = "all";
-  double tol = 0.5;
-  int max_steps = 100;
-  std::string solver = "fast";  // fast | reference
-  std::string dispatch = "scopf";  // base dispatch: scopf | dcopf (both fall back to case without gencost) | case
-  std::uint64_t samples = 0;  // 0: default (C(n, k) for exhaustive, else 100000)
-  std::uint64_t seed = 1;
-};
-
 class Study {
  public:
-  // Validates every option (throws InputError) before any sampling.
+  // Builds the study of a resolved configuration: the base dispatch, the base case, the
+  // strike sampler (throws InputError where the dispatched network refuses it).
+  explicit Study(StudyConfig config);
+  // Study(resolve(options)): validates every option (throws InputError) before any sampling.
   explicit Study(const StudyOptions& options);
 
-  const StudyOptions& options() const { return options_; }
+  const StudyConfig& config() const { return config_; }
+  // The option strings the configuration was resolved from.
+  const StudyOptions& options() const { return config_.given; }
   const Network& network() const { return net_; }
   const BaseCase& base() const { return base_; }
-  const TargetSet& targets() const { return targets_; }
+  const TargetSet& targets() const { return config_.targets; }
   const StrikeSampler& sampler() const { return *sampler_; }
   const ResponseOptions& response() const { return response_; }
-  const std::vector<double>& intercept() const { return intercept_; }
-  std::uint64_t samples() const { return samples_; }
+  const std::vector<double>& intercept() const { return config_.intercept; }
+  // The strike weights (--strike weighted, else empty), computed or as resolved.
+  const std::vector<double>& weights() const { return weights_; }
+  std::uint64_t samples() const { return config_.samples; }
+  std::uint64_t seed() const { return config_.seed; }
   TallyShape tally_shape() const;
   std::unique_ptr<FlowSolver> make_flow_solver() const;
   // The intact network's islands and certificates, prepared once; workers copy them.
@@ -72,14 +62,12 @@ class Study {
   const DispatchResult& dispatch() const { return dispatch_; }
 
  private:
-  StudyOptions options_;
+  StudyConfig config_;
   Network net_;
   BaseCase base_;
-  TargetSet targets_;
   std::unique_ptr<StrikeSampler> sampler_;
   ResponseOptions response_;
-  std::vector<double> intercept_;
-  std::uint64_t samples_ = 0;
+  std::vector<double> weights_;
   std::shared_ptr<const FastFlowShared> fast_shared_;  // the base factor (--solver fast), shared by all threads
   IslandFinder islands_;
   Dispatch dispatch_used_ = Dispatch::kCase;

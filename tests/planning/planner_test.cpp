@@ -77,7 +77,7 @@ TEST(DefencePlanner, GreedyStepsReduceObjectiveAndMatchFullRun) {
   for (std::size_t i = 1; i < plan.steps.size(); ++i) EXPECT_EQ(plan.steps[i].before.value, plan.steps[i - 1].after.value);
 
   // Incremental evaluation == a full `sre run --defence PLAN.csv` with the same seed.
-  const std::vector<double> full = evaluate_defence_full(o, plan.targets, d.intercept, false, 1);
+  const std::vector<double> full = evaluate_defence_full(resolve(o), plan.targets, d.intercept, false, 1);
   ASSERT_EQ(full.size(), plan.selection_shed_mw.size());
   for (std::size_t j = 0; j < full.size(); ++j) ASSERT_EQ(full[j], plan.selection_shed_mw[j]) << "sample " << j;
 
@@ -115,7 +115,7 @@ TEST(DefencePlanner, CvarObjectiveStepsAreMonotone) {
   const DefencePlan plan = plan_defence(o, d);
   ASSERT_EQ(plan.steps.size(), 2u);
   for (const DefenceStep& s : plan.steps) EXPECT_LE(s.after.value, s.before.value);
-  const std::vector<double> full = evaluate_defence_full(o, plan.targets, d.intercept, false, 1);
+  const std::vector<double> full = evaluate_defence_full(resolve(o), plan.targets, d.intercept, false, 1);
   EXPECT_EQ(full, plan.selection_shed_mw);
 }
 

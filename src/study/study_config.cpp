@@ -1,0 +1,105 @@
+#include "study/study_config.hpp"
+
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include "io/csv_table.hpp"
+#include "io/input_error.hpp"
+
+namespace sre {
+
+SolverKind parse_solver(const std::string& name) {
+  if (name == "fast") return SolverKind::kFast;
+  if (name == "reference") return SolverKind::kReference;
+  throw InputError("--solver '" + name + "': allowed values are fast, reference");
+}
+
+namespace {
+
+// The options that need no file, in the order they are checked.
+StudyConfig resolve_words(const StudyOptions& o) {
+  StudyConfig c;
+  c.given = o;
+  c.strike = parse_strike_model(o.strike);
+  c.k = o.k;
+  c.response.kind = parse_response(o.response);
+  c.response.rule = parse_cascade_rule(o.rule);
+  if (!(o.tol >= 0.0) || !std::isfinite(o.tol)) throw InputError("--tol must be a finite number >= 0");
+  if (o.max_steps < 0) throw InputError("--max-steps must be >= 0");
+  c.response.tol = o.tol;
+  c.response.max_steps = o.max_steps;
+  c.solver = parse_solver(o.solver);
+  c.response.full_lp = c.solver == SolverKind::kReference;
+  if (o.case_path.empty()) throw InputError("--case is required: a MATPOWER case file (.m)");
+  c.seed = o.seed;
+  return c;
+}
+
+// The options that need the network: targets first, then the strike budget (a bad --k is
+// refused before any other file is read or an OPF run), then the files per target.
+void resolve_network(StudyConfig& c, std::shared_ptr<const Network> case_net) {
+  const StudyOptions& o = c.given;
+  c.case_net = std::move(case_net);
+  c.targets = make_targets(*c.case_net, o.targets);
+  const int nt = c.targets.size();
+  std::uint64_t combinations = 0;
+  if (c.strike != StrikeModel::kIndependent)
+    combinations = StrikeSampler(c.strike == StrikeModel::kWeighted ? StrikeModel::kUniform : c.strike, nt, c.k, {}, {})
+                       .combinations();
+  c.dispatch = parse_dispatch(o.dispatch);
+
+  if (c.strike == StrikeModel::kWeighted) {
+    c.weight_kind = parse_weight_kind(o.weights);
+    if (c.weight_kind == WeightKind::kPerTarget) c.weights = read_target_weights(c.targets, o.weights);
+  }
+  if (c.strike == StrikeModel::kIndependent) {
+    const bool one = !std::isnan(o.probability), file = !o.probabilities.empty();
+    if (one == file) throw InputError("--strike independent needs exactly one of --probability P or --probabilities FILE.csv:COLUMN");
+    if (one) {
+      if (!(o.probability >= 0.0 && o.probability <= 1.0))
+        throw InputError("--probability " + std::to_string(o.probability) + " is outside [0, 1]");
+      c.probabilities.assign(nt, o.probability);
+    } else {
+      const auto [path, column] = split_file_column(o.probabilities, "--probabilities");
+      c.probabilities = read_target_column(c.targets, path, column, 0.0, "--probabilities");
+      for (int t = 0; t < nt; ++t)
+        if (!(c.probabilities[t] >= 0.0 && c.probabilities[t] <= 1.0))
+          throw InputError(path, 0, "--probabilities: probability of target '" + c.targets.name[t] + "' is outside [0, 1]");
+    }
+  }
+
+  c.intercept.assign(nt, 0.0);
+  if (!o.defence.empty()) {
+    c.intercept = read_target_column(c.targets, o.defence, "intercept", 0.0, "--defence");
+    for (int t = 0; t < nt; ++t)
+      if (!(c.intercept[t] >= 0.0 && c.intercept[t] <= 1.0))
+        throw InputError(o.defence, 0, "--defence: interception probability of target '" + c.targets.name[t] +
+                                           "' is outside [0, 1]");
+  }
+
+  if (c.strike == StrikeModel::kExhaustive) {
+    c.samples = o.samples ? o.samples : combinations;
+    if (c.samples > combinations)
+      throw InputError("--samples " + std::to_string(c.samples) + " exceeds the " + std::to_string(combinations) +
+                       " combinations of the exhaustive study");
+  } else {
+    c.samples = o.samples ? o.samples : 100000;
+  }
+}
+
+}  // namespace
+
+StudyConfig resolve(const StudyOptions& options) {
+  StudyConfig c = resolve_words(options);
+  resolve_network(c, std::make_shared<const Network>(load_network(options.case_path)));
+  return c;
+}
+
+StudyConfig resolve(const StudyOptions& options, std::shared_ptr<const Network> case_net) {
+  StudyConfig c = resolve_words(options);
+  resolve_network(c, std::move(case_net));
+  return c;
+}
+
+}  // namespace sre
