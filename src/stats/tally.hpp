@@ -46,14 +46,15 @@ enum class Combine { kSum, kMin, kMax };
 // buckets), or a count that comes from the shape or the bin layout.
 enum class Extent { kOne, kExceedance, kConvergence, kHistogram, kFineBins, kTargets, kBuses, kBranches };
 
-// The tally's fields, in the order of the /tally group of results files and of the
-// word buffer (docs/results-format.md). THE one list: the members below, reset(),
-// merge(), the word buffer of MPI ranks (tally_buffer.hpp) and the HDF5 writer and
-// reader (results_file.cpp) are all generated from it. To add a field, add one line
-// here (name, element type, combine rule, extent), fill it in Tally::add(), document
-// it in docs/results-format.md and raise kResultsFormatVersion.
+// The tally's fields, in the order of the /tally group of results files
+// (docs/results-format.md) and, within each of its segments, of the word buffer.
+// THE one list: the members below, reset(), merge(), the word buffer of MPI ranks
+// (tally_buffer.hpp) and the HDF5 writer and reader (results_file.cpp) are all
+// generated from it. To add a field, add one line here (name, element type, combine
+// rule, extent), fill it in Tally::add(), document it in docs/results-format.md and
+// raise kResultsFormatVersion.
 // Element types: std::uint64_t and std::int64_t (stored as such), i128 (stored as
-// NAME_hi int64 and NAME_lo uint64).
+// NAME_hi int64 and NAME_lo uint64). Minima and maxima are int64.
 #define SRE_TALLY_FIELDS(X)                                                                     \
   X(n, std::uint64_t, kSum, kOne)                /* samples tallied */                          \
   X(shed_sum, i128, kSum, kOne)                  /* shed, fixed point 2^-24 MW */               \
