@@ -190,9 +190,9 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
   plan.evaluations += N;
   const SavedSamples& rec = base.samples;
   std::vector<double> cur = rec.shed_mw;
-  std::vector<std::vector<std::uint32_t>> samples_of(nt);
+  std::vector<std::vector<std::uint64_t>> samples_of(nt);  // sample indices (64-bit: any study size)
   for (std::uint64_t j = 0; j < N; ++j)
-    for (std::uint64_t p = rec.struck_offset[j]; p < rec.struck_offset[j + 1]; ++p) samples_of[rec.struck_targets[p]].push_back(static_cast<std::uint32_t>(j));
+    for (std::uint64_t p = rec.struck_offset[j]; p < rec.struck_offset[j + 1]; ++p) samples_of[rec.struck_targets[p]].push_back(j);
 
   std::vector<double> qv(nt, 0.0);  // interception probability of the current plan
   std::vector<char> chosen(nt, 0);
@@ -236,13 +236,13 @@ DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d
 
     if (!d.weighted_attacker) {
       // Sample changes of each candidate: (sample, new shed).
-      std::vector<std::vector<std::pair<std::uint32_t, double>>> changes(candidates.size());
+      std::vector<std::vector<std::pair<std::uint64_t, double>>> changes(candidates.size());
       arena.execute([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, candidates.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
           Ctx& ctx = contexts.local();
           for (std::size_t c = r.begin(); c < r.end(); ++c) {
             const int t = candidates[c];
-            for (std::uint32_t j : samples_of[t]) {
+            for (std::uint64_t j : samples_of[t]) {
               const int na = destroyed_of(j, t, ctx.a.data());
               const int nb = destroyed_of(j, -1, ctx.b.data());
               if (na == nb && std::equal(ctx.a.begin(), ctx.a.begin() + na, ctx.b.begin())) continue;  // unchanged

@@ -246,46 +246,9 @@ std::string read_string_scalar(hid_t file, const std::string& path) {
 }
 
 // ---------------------------------------------------------------------------
-// The raw tally. Writer and reader share this one list of fields, so a field
-// added to Tally needs one line here (and a format_version increase).
-
-template <class T, class Visitor>
-void visit_tally_fields(T& t, Visitor& v) {
-  v("n", t.n);
-  v("shed_sum", t.shed_sum);
-  v("shed_sumsq", t.shed_sumsq);
-  v("shed_min", t.shed_min);
-  v("shed_max", t.shed_max);
-  v("islands_sum", t.islands_sum);
-  v("dead_islands_sum", t.dead_islands_sum);
-  v("struck_sum", t.struck_sum);
-  v("destroyed_sum", t.destroyed_sum);
-  v("intercepted_sum", t.intercepted_sum);
-  v("overloaded_first_sum", t.overloaded_first_sum);
-  v("tripped_sum", t.tripped_sum);
-  v("steps_sum", t.steps_sum);
-  v("cap_hits", t.cap_hits);
-  v("loading_n", t.loading_n);
-  v("loading_sum", t.loading_sum);
-  v("loading_max", t.loading_max);
-  v("redispatch_sum", t.redispatch_sum);
-  v("exceed_count", t.exceed_count);
-  v("histogram", t.histogram);
-  v("bin_count", t.bin_count);
-  v("bin_min", t.bin_min);
-  v("bin_max", t.bin_max);
-  v("bin_sum", t.bin_sum);
-  v("target_struck", t.target_struck);
-  v("target_destroyed", t.target_destroyed);
-  v("target_shed_sum", t.target_shed_sum);
-  v("target_shed_sumsq", t.target_shed_sumsq);
-  v("bus_unserved_sum", t.bus_unserved_sum);
-  v("branch_overloaded", t.branch_overloaded);
-  v("branch_tripped", t.branch_tripped);
-  v("conv_n", t.conv_n);
-  v("conv_sum", t.conv_sum);
-  v("conv_sumsq", t.conv_sumsq);
-}
+// The raw tally: one dataset per field of SRE_TALLY_FIELDS (stats/tally.hpp), in list
+// order; a 128-bit field as NAME_hi and NAME_lo. Writer and reader walk that list, so a
+// field added there is written and read with no change here.
 
 class TallyWriter {
  public:
@@ -375,7 +338,7 @@ void write_tally(hid_t file, const Tally& t) {
   write_scalar(file, "/tally/n_branches", t.shape.n_branches);
   write_scalar(file, "/tally/total_demand_mw", t.shape.total_demand_mw);
   TallyWriter writer(file, "/tally");
-  visit_tally_fields(t, writer);
+  Tally::for_each_field(t, [&](const TallyField& f, const auto& value) { writer(f.name, value); });
 }
 
 Tally read_tally(hid_t file) {
@@ -390,7 +353,7 @@ Tally read_tally(hid_t file) {
   Tally t;
   t.reset(shape);
   TallyReader reader(file, "/tally");
-  visit_tally_fields(t, reader);
+  Tally::for_each_field(t, [&](const TallyField& f, auto& value) { reader(f.name, value); });
   return t;
 }
 
@@ -551,27 +514,19 @@ void write_runtime(hid_t file, const RunMetadata& m) {
 
 void write_samples(hid_t file, const SavedSamples& s) {
   make_group(file, "/samples");
-  auto put = [&](const char* name, const auto& values) {
+  SavedSamples::for_each_array(s, [&](const char* name, const auto& values) {
     write_array(file, std::string("/samples/") + name, values, Packing::kCompressed);
-  };
-  put("index", s.index);
-  put("shed_mw", s.shed_mw);
-  put("shed_fraction", s.shed_fraction);
-  put("max_loading_first", s.max_loading_first);
-  put("redispatch_mw", s.redispatch_mw);
-  put("n_islands", s.n_islands);
-  put("n_dead_islands", s.n_dead_islands);
-  put("n_struck", s.n_struck);
-  put("n_destroyed", s.n_destroyed);
-  put("n_intercepted", s.n_intercepted);
-  put("n_overloaded_first", s.n_overloaded_first);
-  put("n_tripped", s.n_tripped);
-  put("cascade_steps", s.cascade_steps);
-  put("cap_hit", s.cap_hit);
-  put("destroyed_offset", s.destroyed_offset);
-  put("destroyed_targets", s.destroyed_targets);
-  put("struck_offset", s.struck_offset);
-  put("struck_targets", s.struck_targets);
+  });
+}
+
+SavedSamples read_samples(hid_t file) {
+  if (!exists(file, "/samples")) throw h5::Error("missing group /samples (run with --save-samples)");
+  SavedSamples s;
+  SavedSamples::for_each_array(s, [&](const char* name, auto& values) {
+    using T = typename std::remove_cvref_t<decltype(values)>::value_type;
+    values = read_array<T>(file, std::string("/samples/") + name);
+  });
+  return s;
 }
 
 // ---------------------------------------------------------------------------
@@ -691,6 +646,35 @@ StoredTally read_tally_file(const std::string& path) {
   } catch (const h5::Error& e) {
     throw InputError(path, 0, std::string("cannot read the sre results file: ") + e.what());
   }
+}
+
+SavedSamples read_saved_samples(const std::string& path) {
+  h5::silence_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path, 0, "is not an HDF5 file; expected an sre results file");
+  try {
+    h5::File file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "HDF5 could not open it");
+    check_format(file.get(), path);
+    return read_samples(file.get());
+  } catch (const h5::Error& e) {
+    throw InputError(path, 0, std::string("cannot read the sre results file: ") + e.what());
+  }
+}
+
+void SavedSamples::append(const SavedSamples& from) {
+  auto cat = [](auto& a, const auto& b) { a.insert(a.end(), b.begin(), b.end()); };
+  cat(index, from.index);
+#define SRE_SAMPLE_COLUMN_APPEND(name, T) cat(name, from.name);
+  SRE_SAMPLE_COLUMNS(SRE_SAMPLE_COLUMN_APPEND)
+#undef SRE_SAMPLE_COLUMN_APPEND
+#define SRE_SAMPLE_LIST_APPEND(name)                                                  \
+  {                                                                                   \
+    const std::uint64_t base = name##_targets.size();                                 \
+    cat(name##_targets, from.name##_targets);                                         \
+    for (std::size_t j = 1; j < from.name##_offset.size(); ++j)                       \
+      name##_offset.push_back(base + from.name##_offset[j]);                          \
+  }
+  SRE_SAMPLE_LISTS(SRE_SAMPLE_LIST_APPEND)
+#undef SRE_SAMPLE_LIST_APPEND
 }
 
 void check_writable(const std::string& path) { check_output_path(path); }

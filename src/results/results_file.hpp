@@ -49,19 +49,63 @@ struct RunMetadata {
   double peak_rss_mb = 0.0;
 };
 
-// Per-sample records (only with --save-samples), in sample order.
+// Per-sample records (only with --save-samples), in sample order: THE one list of them.
+// The struct below, append(), study.cpp's recording and the HDF5 writer and reader
+// (/samples, docs/results-format.md) are generated from these two lists; to add a
+// record, add a line here (and document it, raising kResultsFormatVersion).
+//
+// Columns of one value per sample, each copied from the SampleOutcome member of the same
+// name and stored with this type, in file order (after /samples/index, uint64).
+#define SRE_SAMPLE_COLUMNS(X)  \
+  X(shed_mw, double)           \
+  X(shed_fraction, double)     \
+  X(max_loading_first, double) \
+  X(redispatch_mw, double)     \
+  X(n_islands, std::int32_t)   \
+  X(n_dead_islands, std::int32_t) \
+  X(n_struck, std::int32_t)    \
+  X(n_destroyed, std::int32_t) \
+  X(n_intercepted, std::int32_t) \
+  X(n_overloaded_first, std::int32_t) \
+  X(n_tripped, std::int32_t)   \
+  X(cascade_steps, std::int32_t) \
+  X(cap_hit, std::uint8_t)
+// Lists of target indices per sample in CSR form, each from the SampleWorker method of
+// the same name: NAME_targets[NAME_offset[j] .. NAME_offset[j+1]) are sample j's
+// (offsets uint64, N+1 of them; targets int32, 0-based, ascending per sample).
+#define SRE_SAMPLE_LISTS(X) \
+  X(destroyed)              \
+  X(struck)
+
 struct SavedSamples {
-  std::vector<std::uint64_t> index;
-  std::vector<double> shed_mw, shed_fraction, max_loading_first, redispatch_mw;
-  std::vector<std::int32_t> n_islands, n_dead_islands, n_struck, n_destroyed, n_intercepted, n_overloaded_first,
-      n_tripped, cascade_steps;
-  std::vector<std::uint8_t> cap_hit;
-  // Destroyed targets in CSR form: targets of sample j are destroyed_targets[destroyed_offset[j] .. destroyed_offset[j+1]).
-  std::vector<std::uint64_t> destroyed_offset{0};
-  std::vector<std::int32_t> destroyed_targets;
-  std::vector<std::uint64_t> struck_offset{0};
-  std::vector<std::int32_t> struck_targets;
+  std::vector<std::uint64_t> index;  // global sample index
+#define SRE_SAMPLE_COLUMN_MEMBER(name, T) std::vector<T> name;
+  SRE_SAMPLE_COLUMNS(SRE_SAMPLE_COLUMN_MEMBER)
+#undef SRE_SAMPLE_COLUMN_MEMBER
+#define SRE_SAMPLE_LIST_MEMBER(name)         \
+  std::vector<std::uint64_t> name##_offset{0}; \
+  std::vector<std::int32_t> name##_targets;
+  SRE_SAMPLE_LISTS(SRE_SAMPLE_LIST_MEMBER)
+#undef SRE_SAMPLE_LIST_MEMBER
+
   std::size_t size() const { return index.size(); }
+  // Appends the samples of `other` (which follow these ones).
+  void append(const SavedSamples& other);
+  bool operator==(const SavedSamples&) const = default;
+
+  // Calls f(dataset name, vector) for every stored array, in file order.
+  template <class Self, class F>
+  static void for_each_array(Self& s, F&& f) {
+    f("index", s.index);
+#define SRE_SAMPLE_COLUMN_VISIT(name, T) f(#name, s.name);
+    SRE_SAMPLE_COLUMNS(SRE_SAMPLE_COLUMN_VISIT)
+#undef SRE_SAMPLE_COLUMN_VISIT
+#define SRE_SAMPLE_LIST_VISIT(name)     \
+  f(#name "_offset", s.name##_offset);  \
+  f(#name "_targets", s.name##_targets);
+    SRE_SAMPLE_LISTS(SRE_SAMPLE_LIST_VISIT)
+#undef SRE_SAMPLE_LIST_VISIT
+  }
 };
 
 // Writes everything: metadata, config, network, summary, targets, buses, branches,
@@ -79,6 +123,9 @@ struct StoredTally {
 // Throws InputError when the file is not an sre results/shard/checkpoint file or its
 // format_version is unknown.
 StoredTally read_tally_file(const std::string& path);
+// The per-sample records of a results file written with them (throws InputError when
+// the file has none).
+SavedSamples read_saved_samples(const std::string& path);
 
 // Checks that `path` can be created (its directory exists and is writable); throws InputError.
 void check_writable(const std::string& path);

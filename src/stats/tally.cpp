@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 namespace sre {
 
@@ -12,22 +13,51 @@ int Tally::fine_bin_count() {
   return n;
 }
 
+std::size_t Tally::extent_size(Extent e, const TallyShape& s) {
+  switch (e) {
+    case Extent::kOne: return 1;
+    case Extent::kExceedance: return kExceedanceLevels.size();
+    case Extent::kConvergence: return 65;
+    case Extent::kHistogram: return kHistogramBins;
+    case Extent::kFineBins: return static_cast<std::size_t>(fine_bin_count());
+    case Extent::kTargets: return static_cast<std::size_t>(s.n_targets);
+    case Extent::kBuses: return static_cast<std::size_t>(s.n_buses);
+    case Extent::kBranches: return static_cast<std::size_t>(s.n_branches);
+  }
+  return 0;
+}
+
+namespace {
+
+template <class T>
+T combine_one(Combine c, T a, T b) {
+  if constexpr (std::is_same_v<T, std::int64_t>) {
+    if (c == Combine::kMin) return std::min(a, b);
+    if (c == Combine::kMax) return std::max(a, b);
+  }
+  return a + b;
+}
+
+template <class T>
+concept Sequence = requires(T& t) { t.begin(); };
+
+}  // namespace
+
 void Tally::reset(const TallyShape& s) {
   *this = Tally{};
   shape = s;
-  histogram.assign(kHistogramBins, 0);
-  const int nb = fine_bin_count();
-  bin_count.assign(nb, 0);
-  bin_min.assign(nb, INT64_MAX);
-  bin_max.assign(nb, INT64_MIN);
-  bin_sum.assign(nb, 0);
-  target_struck.assign(s.n_targets, 0);
-  target_destroyed.assign(s.n_targets, 0);
-  target_shed_sum.assign(s.n_targets, 0);
-  target_shed_sumsq.assign(s.n_targets, 0);
-  bus_unserved_sum.assign(s.n_buses, 0);
-  branch_overloaded.assign(s.n_branches, 0);
-  branch_tripped.assign(s.n_branches, 0);
+  for_each_field(*this, [&](const TallyField& f, auto& value) {
+    using V = std::remove_cvref_t<decltype(value)>;
+    if constexpr (Sequence<V>) {
+      using T = typename V::value_type;
+      if constexpr (requires { value.assign(std::size_t{}, T{}); })
+        value.assign(extent_size(f.extent, s), tally_detail::identity<T>(f.combine));
+      else
+        value.fill(tally_detail::identity<T>(f.combine));
+    } else {
+      value = tally_detail::identity<V>(f.combine);
+    }
+  });
 }
 
 // Bin 0: no shed. Bin 1: fraction below kBinFloor. Then log-spaced by (1 + kBinRatio).
@@ -115,55 +145,17 @@ void Tally::add(std::uint64_t index, const SampleOutcome& o, const SampleDetail&
   conv_sumsq[cb] += q2;
 }
 
-namespace {
-template <class T>
-void add_into(std::vector<T>& a, const std::vector<T>& b) {
-  for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
-}
-}  // namespace
-
 void Tally::merge(const Tally& o) {
   if (o.shape.n_targets != shape.n_targets || o.shape.n_buses != shape.n_buses ||
       o.shape.n_branches != shape.n_branches || o.shape.total_demand_mw != shape.total_demand_mw)
     throw std::invalid_argument("cannot merge tallies of different studies");
-  n += o.n;
-  shed_sum += o.shed_sum;
-  shed_sumsq += o.shed_sumsq;
-  shed_min = std::min(shed_min, o.shed_min);
-  shed_max = std::max(shed_max, o.shed_max);
-  islands_sum += o.islands_sum;
-  dead_islands_sum += o.dead_islands_sum;
-  struck_sum += o.struck_sum;
-  destroyed_sum += o.destroyed_sum;
-  intercepted_sum += o.intercepted_sum;
-  overloaded_first_sum += o.overloaded_first_sum;
-  tripped_sum += o.tripped_sum;
-  steps_sum += o.steps_sum;
-  cap_hits += o.cap_hits;
-  loading_n += o.loading_n;
-  loading_sum += o.loading_sum;
-  loading_max = std::max(loading_max, o.loading_max);
-  redispatch_sum += o.redispatch_sum;
-  for (std::size_t j = 0; j < exceed_count.size(); ++j) exceed_count[j] += o.exceed_count[j];
-  add_into(histogram, o.histogram);
-  add_into(bin_count, o.bin_count);
-  add_into(bin_sum, o.bin_sum);
-  for (std::size_t b = 0; b < bin_min.size(); ++b) {
-    bin_min[b] = std::min(bin_min[b], o.bin_min[b]);
-    bin_max[b] = std::max(bin_max[b], o.bin_max[b]);
-  }
-  add_into(target_struck, o.target_struck);
-  add_into(target_destroyed, o.target_destroyed);
-  add_into(target_shed_sum, o.target_shed_sum);
-  add_into(target_shed_sumsq, o.target_shed_sumsq);
-  add_into(bus_unserved_sum, o.bus_unserved_sum);
-  add_into(branch_overloaded, o.branch_overloaded);
-  add_into(branch_tripped, o.branch_tripped);
-  for (std::size_t b = 0; b < conv_n.size(); ++b) {
-    conv_n[b] += o.conv_n[b];
-    conv_sum[b] += o.conv_sum[b];
-    conv_sumsq[b] += o.conv_sumsq[b];
-  }
+  for_each_field_pair(*this, o, [](const TallyField& f, auto& mine, const auto& theirs) {
+    if constexpr (Sequence<std::remove_cvref_t<decltype(mine)>>) {
+      for (std::size_t i = 0; i < mine.size(); ++i) mine[i] = combine_one(f.combine, mine[i], theirs[i]);
+    } else {
+      mine = combine_one(f.combine, mine, theirs);
+    }
+  });
 }
 
 }  // namespace sre

@@ -5,6 +5,9 @@
 #define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
+#include <algorithm>
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -55,30 +58,71 @@ double Session::max(double v) const {
   return out;
 }
 
-Tally Session::reduce_tally(const Tally& local) const {
-  const std::vector<std::int64_t> words = tally_to_words(local);
-  // Every rank's buffer has the same length (same shape), but gather the counts anyway.
-  int count = static_cast<int>(words.size());
-  std::vector<int> counts(rank_ == 0 ? size_ : 0), displs(rank_ == 0 ? size_ : 0);
-  check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
-  std::vector<std::int64_t> all;
-  if (rank_ == 0) {
-    std::size_t total = 0;
-    for (int r = 0; r < size_; ++r) {
-      displs[r] = static_cast<int>(total);
-      total += static_cast<std::size_t>(counts[r]);
-    }
-    all.resize(total);
+namespace {
+
+// The 128-bit sums: pairs of words (low, high), added with carry. Commutative.
+void add128(void* in, void* inout, int* len, MPI_Datatype*) {
+  combine_words(WordSegment::kSum128, static_cast<const std::int64_t*>(in), static_cast<std::int64_t*>(inout),
+                2 * static_cast<std::size_t>(*len));
+}
+
+// Reduces `count` elements of `type` at `data` onto rank 0 (in place there), in pieces
+// whose count fits MPI's int.
+void reduce_to_root(std::int64_t* data, std::size_t count, std::size_t words_per_element, MPI_Datatype type, MPI_Op op,
+                    int rank) {
+  constexpr std::size_t kMaxCount = std::size_t{1} << 30;
+  for (std::size_t at = 0; at < count; at += kMaxCount) {
+    const int n = static_cast<int>(std::min(kMaxCount, count - at));
+    std::int64_t* p = data + at * words_per_element;
+    if (rank == 0)
+      check(MPI_Reduce(MPI_IN_PLACE, p, n, type, op, 0, MPI_COMM_WORLD), "MPI_Reduce");
+    else
+      check(MPI_Reduce(p, nullptr, n, type, op, 0, MPI_COMM_WORLD), "MPI_Reduce");
   }
-  check(MPI_Gatherv(words.data(), count, MPI_INT64_T, all.data(), counts.data(), displs.data(), MPI_INT64_T, 0,
-                    MPI_COMM_WORLD),
-        "MPI_Gatherv");
-  Tally merged;
-  merged.reset(local.shape);
-  if (rank_ == 0)
-    for (int r = 0; r < size_; ++r)
-      merged.merge(tally_from_words(all.data() + displs[r], static_cast<std::size_t>(counts[r])));
-  return merged;
+}
+
+}  // namespace
+
+Tally Session::reduce_tally(const Tally& local) const {
+  // Every rank's buffer has the same layout (same shape): check it, then reduce each
+  // segment of exact integers with its own commutative operation, O(log P) steps.
+  std::vector<std::int64_t> words = tally_to_words(local);
+  std::array<std::int64_t, TallyLayout::kHeaderWords> lo{}, hi{};
+  check(MPI_Allreduce(words.data(), lo.data(), static_cast<int>(lo.size()), MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD),
+        "MPI_Allreduce");
+  check(MPI_Allreduce(words.data(), hi.data(), static_cast<int>(hi.size()), MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD),
+        "MPI_Allreduce");
+  if (lo != hi) throw std::runtime_error("MPI ranks hold tallies of different shapes");
+
+  const TallyLayout layout = tally_layout(local.shape);
+  MPI_Datatype pair = MPI_DATATYPE_NULL;
+  MPI_Op sum128 = MPI_OP_NULL;
+  check(MPI_Type_contiguous(2, MPI_INT64_T, &pair), "MPI_Type_contiguous");
+  check(MPI_Type_commit(&pair), "MPI_Type_commit");
+  check(MPI_Op_create(&add128, /*commute=*/1, &sum128), "MPI_Op_create");
+  try {
+    reduce_to_root(words.data() + layout.offset(WordSegment::kSum128), layout.words(WordSegment::kSum128) / 2, 2,
+                   pair, sum128, rank_);
+    // Sums modulo 2^64: the same bits for int64 and uint64 fields.
+    reduce_to_root(words.data() + layout.offset(WordSegment::kSum64), layout.words(WordSegment::kSum64), 1,
+                   MPI_UINT64_T, MPI_SUM, rank_);
+    reduce_to_root(words.data() + layout.offset(WordSegment::kMin), layout.words(WordSegment::kMin), 1, MPI_INT64_T,
+                   MPI_MIN, rank_);
+    reduce_to_root(words.data() + layout.offset(WordSegment::kMax), layout.words(WordSegment::kMax), 1, MPI_INT64_T,
+                   MPI_MAX, rank_);
+  } catch (...) {
+    MPI_Op_free(&sum128);
+    MPI_Type_free(&pair);
+    throw;
+  }
+  MPI_Op_free(&sum128);
+  MPI_Type_free(&pair);
+  if (rank_ != 0) {
+    Tally empty;
+    empty.reset(local.shape);
+    return empty;
+  }
+  return tally_from_words(words.data(), words.size());
 }
 
 void Session::abort(const std::string& message, int code) const {

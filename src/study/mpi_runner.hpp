@@ -1,8 +1,9 @@
 #pragma once
 // MPI support of `sre run` (built only with -DSRE_MPI=ON, which defines SRE_HAVE_MPI).
 // Every rank evaluates one contiguous block-aligned slice of the sample range
-// (split_range); the tallies are gathered to rank 0 as exact integer words and
-// merged there, so the statistics are bit for bit those of one process.
+// (split_range); the tallies are reduced onto rank 0 as exact integer words (one
+// MPI_Reduce per segment of sums, minima and maxima), so the statistics are bit for
+// bit those of one process.
 // Failures never hang the job: each collective step is preceded by an
 // agreement on whether any rank failed, and the lowest failing rank reports.
 #include <string>
@@ -26,7 +27,8 @@ class Session {
   std::string broadcast(const std::string& s) const;
   // Collective: largest value over the ranks.
   double max(double v) const;
-  // Collective: every rank's tally merged in rank order on rank 0 (other ranks get an empty tally).
+  // Collective: every rank's tally combined on rank 0 by a reduction of its exact integer words
+  // (stats/tally_buffer.hpp: sums, minima, maxima), O(log P); other ranks get an empty tally.
   Tally reduce_tally(const Tally& local) const;
   // Ends the whole job (MPI_Abort) after printing `message` on stderr.
   [[noreturn]] void abort(const std::string& message, int code) const;

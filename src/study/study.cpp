@@ -198,46 +198,14 @@ struct BlockRecords {
 
 void record(SavedSamples& s, std::uint64_t index, const SampleOutcome& o, const SampleWorker& w) {
   s.index.push_back(index);
-  s.shed_mw.push_back(o.shed_mw);
-  s.shed_fraction.push_back(o.shed_fraction);
-  s.max_loading_first.push_back(o.max_loading_first);
-  s.redispatch_mw.push_back(o.redispatch_mw);
-  s.n_islands.push_back(o.n_islands);
-  s.n_dead_islands.push_back(o.n_dead_islands);
-  s.n_struck.push_back(o.n_struck);
-  s.n_destroyed.push_back(o.n_destroyed);
-  s.n_intercepted.push_back(o.n_intercepted);
-  s.n_overloaded_first.push_back(o.n_overloaded_first);
-  s.n_tripped.push_back(o.n_tripped);
-  s.cascade_steps.push_back(o.cascade_steps);
-  s.cap_hit.push_back(o.cap_hit);
-  for (int t : w.destroyed()) s.destroyed_targets.push_back(t);
-  s.destroyed_offset.push_back(s.destroyed_targets.size());
-  for (int t : w.struck()) s.struck_targets.push_back(t);
-  s.struck_offset.push_back(s.struck_targets.size());
-}
-
-void append(SavedSamples& to, const SavedSamples& from) {
-  auto cat = [](auto& a, const auto& b) { a.insert(a.end(), b.begin(), b.end()); };
-  cat(to.index, from.index);
-  cat(to.shed_mw, from.shed_mw);
-  cat(to.shed_fraction, from.shed_fraction);
-  cat(to.max_loading_first, from.max_loading_first);
-  cat(to.redispatch_mw, from.redispatch_mw);
-  cat(to.n_islands, from.n_islands);
-  cat(to.n_dead_islands, from.n_dead_islands);
-  cat(to.n_struck, from.n_struck);
-  cat(to.n_destroyed, from.n_destroyed);
-  cat(to.n_intercepted, from.n_intercepted);
-  cat(to.n_overloaded_first, from.n_overloaded_first);
-  cat(to.n_tripped, from.n_tripped);
-  cat(to.cascade_steps, from.cascade_steps);
-  cat(to.cap_hit, from.cap_hit);
-  const std::uint64_t d0 = to.destroyed_targets.size(), s0 = to.struck_targets.size();
-  cat(to.destroyed_targets, from.destroyed_targets);
-  cat(to.struck_targets, from.struck_targets);
-  for (std::size_t j = 1; j < from.destroyed_offset.size(); ++j) to.destroyed_offset.push_back(d0 + from.destroyed_offset[j]);
-  for (std::size_t j = 1; j < from.struck_offset.size(); ++j) to.struck_offset.push_back(s0 + from.struck_offset[j]);
+#define SRE_RECORD_COLUMN(name, T) s.name.push_back(static_cast<T>(o.name));
+  SRE_SAMPLE_COLUMNS(SRE_RECORD_COLUMN)
+#undef SRE_RECORD_COLUMN
+#define SRE_RECORD_LIST(name)                                     \
+  for (int t : w.name()) s.name##_targets.push_back(t);           \
+  s.name##_offset.push_back(s.name##_targets.size());
+  SRE_SAMPLE_LISTS(SRE_RECORD_LIST)
+#undef SRE_RECORD_LIST
 }
 
 }  // namespace
@@ -304,7 +272,7 @@ RunOutput run_samples(const Study& study, std::uint64_t begin, std::uint64_t end
       out.tally.merge(ctx.tally);
       ctx.tally.reset(study.tally_shape());
     }
-    for (const auto& rec : records) append(out.samples, rec.rows);
+    for (const auto& rec : records) out.samples.append(rec.rows);
     out.end = chunk_end;
     next = chunk_end;
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

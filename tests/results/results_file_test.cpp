@@ -5,11 +5,13 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "flow/base_case.hpp"
@@ -19,6 +21,7 @@
 #include "results/results_file.hpp"
 #include "stats/summary.hpp"
 #include "stats/tally.hpp"
+#include "stats/tally_buffer.hpp"
 #include "model/targets.hpp"
 
 namespace sre {
@@ -152,49 +155,13 @@ class ResultsFileTest : public ::testing::Test {
   fs::path dir_;
 };
 
-// Tally::operator== is defaulted, but it is deleted while TallyShape has no
-// operator==, so compare field by field.
-#define SRE_EXPECT_SAME_FIELD(field) EXPECT_TRUE(a.field == b.field) << #field
+// Field by field (from the field list), so a failure names the field.
 void expect_same_tally(const Tally& a, const Tally& b) {
-  SRE_EXPECT_SAME_FIELD(shape.n_targets);
-  SRE_EXPECT_SAME_FIELD(shape.n_buses);
-  SRE_EXPECT_SAME_FIELD(shape.n_branches);
-  SRE_EXPECT_SAME_FIELD(shape.total_demand_mw);
-  SRE_EXPECT_SAME_FIELD(n);
-  SRE_EXPECT_SAME_FIELD(shed_sum);
-  SRE_EXPECT_SAME_FIELD(shed_sumsq);
-  SRE_EXPECT_SAME_FIELD(shed_min);
-  SRE_EXPECT_SAME_FIELD(shed_max);
-  SRE_EXPECT_SAME_FIELD(islands_sum);
-  SRE_EXPECT_SAME_FIELD(dead_islands_sum);
-  SRE_EXPECT_SAME_FIELD(struck_sum);
-  SRE_EXPECT_SAME_FIELD(destroyed_sum);
-  SRE_EXPECT_SAME_FIELD(intercepted_sum);
-  SRE_EXPECT_SAME_FIELD(overloaded_first_sum);
-  SRE_EXPECT_SAME_FIELD(tripped_sum);
-  SRE_EXPECT_SAME_FIELD(steps_sum);
-  SRE_EXPECT_SAME_FIELD(cap_hits);
-  SRE_EXPECT_SAME_FIELD(loading_n);
-  SRE_EXPECT_SAME_FIELD(loading_sum);
-  SRE_EXPECT_SAME_FIELD(loading_max);
-  SRE_EXPECT_SAME_FIELD(exceed_count);
-  SRE_EXPECT_SAME_FIELD(histogram);
-  SRE_EXPECT_SAME_FIELD(bin_count);
-  SRE_EXPECT_SAME_FIELD(bin_min);
-  SRE_EXPECT_SAME_FIELD(bin_max);
-  SRE_EXPECT_SAME_FIELD(bin_sum);
-  SRE_EXPECT_SAME_FIELD(target_struck);
-  SRE_EXPECT_SAME_FIELD(target_destroyed);
-  SRE_EXPECT_SAME_FIELD(target_shed_sum);
-  SRE_EXPECT_SAME_FIELD(target_shed_sumsq);
-  SRE_EXPECT_SAME_FIELD(bus_unserved_sum);
-  SRE_EXPECT_SAME_FIELD(branch_overloaded);
-  SRE_EXPECT_SAME_FIELD(branch_tripped);
-  SRE_EXPECT_SAME_FIELD(conv_n);
-  SRE_EXPECT_SAME_FIELD(conv_sum);
-  SRE_EXPECT_SAME_FIELD(conv_sumsq);
+  EXPECT_TRUE(a.shape == b.shape);
+  Tally::for_each_field_pair(a, b, [](const TallyField& f, const auto& x, const auto& y) {
+    EXPECT_TRUE(x == y) << f.name;
+  });
 }
-#undef SRE_EXPECT_SAME_FIELD
 
 h5::File open_read_only(const std::string& path) {
   return h5::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path);
@@ -351,6 +318,159 @@ TEST_F(ResultsFileTest, RejectsANewerFormatVersion) {
     EXPECT_NE(std::string(e.what()).find("newer sre"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("results.h5"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace sre
+
+namespace sre {
+namespace {
+
+// Every field of the list, whatever it is, is combined by merge() as its rule says,
+// travels through the word buffer (and a reduction of buffers equals the merge), and
+// through the results file: a field added to SRE_TALLY_FIELDS is covered here unchanged.
+std::mt19937_64 field_rng(2024);
+
+template <class T>
+T random_element(Combine c) {
+  if constexpr (std::is_same_v<T, i128>) {
+    // Wide sums, negative too, far from overflow when two are added.
+    const auto hi = static_cast<std::int64_t>(field_rng() >> 28) - (std::int64_t{1} << 35);
+    return (static_cast<i128>(hi) << 64) | static_cast<i128>(field_rng());
+  } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+    return field_rng() >> 2;
+  } else {
+    if (c == Combine::kSum) return static_cast<std::int64_t>(field_rng() >> 3) - (std::int64_t{1} << 60);
+    return static_cast<std::int64_t>(field_rng());  // minima and maxima: any value
+  }
+}
+
+template <class Sequence>
+concept Iterable = requires(Sequence& s) { s.begin(); };
+
+Tally random_tally(const TallyShape& shape) {
+  Tally t;
+  t.reset(shape);
+  Tally::for_each_field(t, [](const TallyField& f, auto& value) {
+    using T = tally_element_t<decltype(value)>;
+    if constexpr (Iterable<std::remove_cvref_t<decltype(value)>>) {
+      for (auto& x : value) x = random_element<T>(f.combine);
+    } else {
+      value = random_element<T>(f.combine);
+    }
+  });
+  return t;
+}
+
+// Every element of every field, widened, in list order, with its field's rule.
+struct FlatField {
+  std::string name;
+  Combine combine;
+  std::vector<i128> values;
+};
+std::vector<FlatField> flatten(const Tally& t) {
+  std::vector<FlatField> out;
+  Tally::for_each_field(t, [&](const TallyField& f, const auto& value) {
+    FlatField ff{f.name, f.combine, {}};
+    if constexpr (Iterable<std::remove_cvref_t<decltype(value)>>) {
+      for (const auto& x : value) ff.values.push_back(static_cast<i128>(x));
+    } else {
+      ff.values.push_back(static_cast<i128>(value));
+    }
+    out.push_back(std::move(ff));
+  });
+  return out;
+}
+
+#define SRE_COUNT_FIELD(...) +1
+constexpr int kTallyFieldCount = 0 SRE_TALLY_FIELDS(SRE_COUNT_FIELD);
+#undef SRE_COUNT_FIELD
+
+TEST_F(ResultsFileTest, EveryTallyFieldIsMergedBufferedWrittenAndRead) {
+  Study s;
+  const TallyShape shape = s.tally.shape;
+  const Tally a = random_tally(shape), b = random_tally(shape);
+
+  // merge(): each element combined by its field's rule.
+  Tally merged = a;
+  merged.merge(b);
+  const auto fa = flatten(a), fb = flatten(b), fm = flatten(merged);
+  ASSERT_EQ(static_cast<int>(fm.size()), kTallyFieldCount);
+  for (std::size_t i = 0; i < fm.size(); ++i) {
+    ASSERT_EQ(fm[i].values.size(), fa[i].values.size()) << fm[i].name;
+    EXPECT_GT(fm[i].values.size(), 0u) << fm[i].name;
+    for (std::size_t k = 0; k < fm[i].values.size(); ++k) {
+      const i128 x = fa[i].values[k], y = fb[i].values[k];
+      const i128 want = fm[i].combine == Combine::kMin   ? std::min(x, y)
+                        : fm[i].combine == Combine::kMax ? std::max(x, y)
+                                                         : x + y;
+      EXPECT_TRUE(fm[i].values[k] == want) << fm[i].name << "[" << k << "]";
+    }
+  }
+
+  // The word buffer: exact both ways, and combining buffers (what the MPI reduction does
+  // segment by segment) gives the merged tally's buffer.
+  expect_same_tally(tally_from_words(tally_to_words(a).data(), tally_to_words(a).size()), a);
+  std::vector<std::int64_t> words = tally_to_words(a);
+  merge_words(words, tally_to_words(b));
+  EXPECT_EQ(words, tally_to_words(merged));
+  std::vector<std::int64_t> other_order = tally_to_words(b);
+  merge_words(other_order, tally_to_words(a));
+  EXPECT_EQ(other_order, words);
+  const TallyLayout layout = tally_layout(shape);
+  EXPECT_EQ(layout.size(), words.size());
+  EXPECT_EQ(layout.words(WordSegment::kSum128) % 2, 0u);
+
+  // The results file: written and read back field for field.
+  for (const Tally* t : {&a, static_cast<const Tally*>(&merged)}) {
+    write_results_file(path("fields.h5"), s.meta, s.net, s.targets, s.base.limit_mw, *t, s.summary, nullptr);
+    const StoredTally back = read_tally_file(path("fields.h5"));
+    expect_same_tally(back.tally, *t);
+    EXPECT_TRUE(back.tally == *t);
+  }
+}
+
+TEST_F(ResultsFileTest, EverySavedSampleArrayIsAppendedWrittenAndRead) {
+  Study s;
+  SavedSamples first = s.samples, second = s.samples;
+  first.redispatch_mw.assign(first.size(), 1.5);
+  second.redispatch_mw.assign(second.size(), 2.5);
+  for (auto& i : second.index) i += first.size();
+  SavedSamples all = first;
+  all.append(second);
+  ASSERT_EQ(all.size(), first.size() + second.size());
+  SavedSamples::for_each_array(all, [&](const char* name, const auto& values) {
+    const std::string n = name;
+    if (n.ends_with("_offset")) {
+      EXPECT_EQ(values.size(), all.size() + 1) << n;
+    } else if (!n.ends_with("_targets")) {
+      EXPECT_EQ(values.size(), all.size()) << n;
+    }
+  });
+  EXPECT_EQ(all.struck_offset.back(), all.struck_targets.size());
+  EXPECT_EQ(all.destroyed_offset.back(), all.destroyed_targets.size());
+  EXPECT_EQ(all.destroyed_offset[first.size() + 1] - all.destroyed_offset[first.size()],
+            second.destroyed_offset[1] - second.destroyed_offset[0]);
+
+  s.write(path("samples.h5"), &all);
+  const SavedSamples back = read_saved_samples(path("samples.h5"));
+  // Bit for bit, array by array (max_loading_first holds NaNs).
+  auto bytes = [](const SavedSamples& x) {
+    std::vector<std::pair<std::string, std::string>> out;
+    SavedSamples::for_each_array(x, [&](const char* name, const auto& v) {
+      out.emplace_back(name, std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0])));
+    });
+    return out;
+  };
+  const auto want = bytes(all), got = bytes(back);
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(got[i].first, want[i].first);
+    EXPECT_TRUE(got[i].second == want[i].second) << want[i].first;
+  }
+  EXPECT_THROW(read_saved_samples(path("missing.h5")), InputError);
+  s.write(path("none.h5"));
+  EXPECT_THROW(read_saved_samples(path("none.h5")), InputError);
 }
 
 }  // namespace
