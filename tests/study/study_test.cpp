@@ -224,7 +224,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, Invariants,
                                                               "pglib_opf_case118_ieee", "pglib_opf_case300_ieee",
                                                               "pglib_opf_case2383wp_k"),
                                             ::testing::Values("reference", "fast")),
-                         [](const auto& param_info) { return std::get<0>(info.param) + "_" + std::get<1>(info.param); });
+                         [](const auto& param_info) { return std::get<0>(param_info.param) + "_" + std::get<1>(param_info.param); });
 
 TEST(Study, StatisticsMatchAnIndependentComputationFromTheSavedSamples) {
   StudyOptions o = options("pglib_opf_case118_ieee", "weighted", 4, 5000);
