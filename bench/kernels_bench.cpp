@@ -25,7 +25,7 @@
 //                                         one full solve), each state from the intact matrix
 //   BM_Kernels_RankRefactorWarm/<case>/r  the state plus one trip right after the state (a cascade round
 //                                         after a refactorised one: only the trip's columns' paths)
-// The fast solver's default rank threshold (src/flow/fast_flow_solver.cpp) is the crossover of these.
+// The fast solver's default rank threshold (src/flow/fast_flow_shared.cpp) is the crossover of these.
 //   BM_Kernels_PathRefactor/<case>/c      PathRefactorLdlt::refactor() of c random changed columns (c = 0:
 //                                         every column, a full numeric factorisation); counters rows
 //                                         (recomputed per call), of_full (their multiply-adds by the
