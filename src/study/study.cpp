@@ -18,6 +18,7 @@
 
 #include "dispatch/dc_opf.hpp"
 #include "sampling/sample_rng.hpp"
+#include "study/sample_lanes.hpp"
 
 namespace sre {
 
@@ -160,34 +161,10 @@ SampleDetail SampleWorker::detail() const {
 
 namespace {
 
-// Lanes per worker thread: SRE_BATCH_LANES (1 to 8) for measurements, else 4, the
-// measured best on case2383wp_k and case9241pegase (docs/performance.md).
-int batch_lanes() {
-  static const int lanes = [] {
-    const char* v = std::getenv("SRE_BATCH_LANES");
-    const int n = v ? std::atoi(v) : 0;
-    return n >= 1 && n <= 8 ? n : 4;
-  }();
-  return lanes;
-}
-
-// Per thread: batch_lanes() workers, so that the first solves of consecutive samples
-// share one pass of the backward solve over the base factor (BaseFactor::backward_multi);
-// each sample's numbers are the same as alone (the lanes' arithmetic is the scalar one).
+// Per thread: the sample lanes and the thread's tally, merged after each chunk.
 struct ThreadContext {
-  static constexpr int kMaxLanes = 8;
-  explicit ThreadContext(const Study& study) : factor(study.base_factor()) {
-    for (int w = 0, n = batch_lanes(); w < n; ++w) lanes.push_back(std::make_unique<SampleWorker>(study));
-    tally.reset(study.tally_shape());
-  }
-  // Backward solves of the vectors begin() left pending, in one pass; marks them done.
-  void backward_pending(double* const* pending, int count, bool* done) {
-    if (!factor || count < 2) return;
-    factor->backward_multi(pending, count);
-    for (int q = 0; q < count; ++q) done[q] = true;
-  }
-  const kernels::BaseFactor* factor;
-  std::vector<std::unique_ptr<SampleWorker>> lanes;
+  explicit ThreadContext(const Study& study) : lanes(study) { tally.reset(study.tally_shape()); }
+  SampleLanes lanes;
   Tally tally;
 };
 
@@ -206,6 +183,30 @@ void record(SavedSamples& s, std::uint64_t index, const SampleOutcome& o, const 
   s.name##_offset.push_back(s.name##_targets.size());
   SRE_SAMPLE_LISTS(SRE_RECORD_LIST)
 #undef SRE_RECORD_LIST
+}
+
+// Samples [s0, s1) on one thread: each drawn, evaluated, tallied (and kept for
+// --save-samples when rows is not null).
+void evaluate_block(ThreadContext& ctx, std::uint64_t s0, std::uint64_t s1, SavedSamples* rows, RunProgress* progress) {
+  std::int64_t shed_q = 0;
+  ctx.lanes.evaluate(s0, s1, [&](std::uint64_t index, const SampleOutcome& o, const SampleWorker& worker) {
+    ctx.tally.add(index, o, worker.detail());
+    shed_q += Tally::to_fixed(o.shed_mw);
+    if (rows) record(*rows, index, o, worker);
+  });
+  if (progress) {
+    progress->done.fetch_add(s1 - s0, std::memory_order_relaxed);
+    progress->shed_sum_q.fetch_add(shed_q, std::memory_order_relaxed);
+  }
+}
+
+// The next chunk's blocks from `next`: the starts of at most max_blocks blocks, each ending
+// at the next multiple of kSampleBlock (or at `end`).
+std::vector<std::uint64_t> chunk_blocks_from(std::uint64_t next, std::uint64_t end, std::uint64_t max_blocks) {
+  std::vector<std::uint64_t> starts;
+  for (std::uint64_t s = next; s < end && starts.size() < max_blocks; s = (s / kSampleBlock + 1) * kSampleBlock)
+    starts.push_back(s);
+  return starts;
 }
 
 }  // namespace
@@ -227,43 +228,16 @@ RunOutput run_samples(const Study& study, std::uint64_t begin, std::uint64_t end
   std::uint64_t next = begin;
   while (next < end) {
     if (stop && stop->load()) break;
-    std::uint64_t chunk_end = next;
-    for (std::uint64_t b = 0; b < chunk_blocks && chunk_end < end; ++b)
-      chunk_end = std::min(end, (chunk_end / kSampleBlock + 1) * kSampleBlock);
-    std::vector<std::uint64_t> starts;
-    for (std::uint64_t s = next; s < chunk_end; s = std::min(chunk_end, (s / kSampleBlock + 1) * kSampleBlock)) starts.push_back(s);
+    const std::vector<std::uint64_t> starts = chunk_blocks_from(next, end, chunk_blocks);
+    const std::uint64_t chunk_end = std::min(end, (starts.back() / kSampleBlock + 1) * kSampleBlock);
     std::vector<BlockRecords> records(save_samples ? starts.size() : 0);
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, starts.size(), 1),
                         [&](const tbb::blocked_range<std::size_t>& r) {
                           ThreadContext& ctx = contexts.local();
                           for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                            const std::uint64_t s0 = starts[b];
                             const std::uint64_t s1 = b + 1 < starts.size() ? starts[b + 1] : chunk_end;
-                            std::int64_t shed_q = 0;
-                            constexpr int kMaxLanes = ThreadContext::kMaxLanes;
-                            const std::uint64_t n_lanes = ctx.lanes.size();
-                            for (std::uint64_t i = s0; i < s1; i += n_lanes) {
-                              const int m = static_cast<int>(std::min<std::uint64_t>(n_lanes, s1 - i));
-                              double* pending[kMaxLanes];
-                              int lane_of[kMaxLanes], np = 0;
-                              for (int w = 0; w < m; ++w)
-                                if (double* x = ctx.lanes[w]->begin(i + w)) pending[np] = x, lane_of[np++] = w;
-                              bool pending_done[kMaxLanes] = {}, done[kMaxLanes] = {};
-                              ctx.backward_pending(pending, np, pending_done);
-                              for (int q = 0; q < np; ++q) done[lane_of[q]] = pending_done[q];
-                              for (int w = 0; w < m; ++w) {
-                                SampleWorker& worker = *ctx.lanes[w];
-                                const SampleOutcome& o = worker.finish(done[w]);
-                                ctx.tally.add(i + w, o, worker.detail());
-                                shed_q += Tally::to_fixed(o.shed_mw);
-                                if (save_samples) record(records[b].rows, i + w, o, worker);
-                              }
-                            }
-                            if (progress) {
-                              progress->done.fetch_add(s1 - s0, std::memory_order_relaxed);
-                              progress->shed_sum_q.fetch_add(shed_q, std::memory_order_relaxed);
-                            }
+                            evaluate_block(ctx, starts[b], s1, save_samples ? &records[b].rows : nullptr, progress);
                           }
                         },
                         tbb::simple_partitioner());
