@@ -52,7 +52,7 @@ Study::Study(const StudyOptions& o) : options_(o) {
   }
   base_ = make_base_case(net_);
   if (o.solver == "fast") fast_shared_ = make_fast_flow_shared(net_);
-  islands_.prepare(net_);
+  intact_ = std::make_shared<const IntactTopology>(net_);
 
   std::vector<double> weights, probabilities;
   if (model == StrikeModel::kWeighted) weights = target_weights(net_, targets_, o.weights, base_.state.flow_mw);
@@ -137,12 +137,11 @@ std::unique_ptr<FlowSolver> Study::make_flow_solver() const {
 
 SampleWorker::SampleWorker(const Study& study)
     : study_(study),
-      evaluator_(study.base(), study.response(), study.make_flow_solver()),
+      evaluator_(study.base(), study.response(), study.make_flow_solver(), study.intact_topology()),
       scratch_(study.sampler().make_scratch()),
       struck_(study.targets().size()),
       destroyed_(study.targets().size()),
       buses_(study.network().n_bus()) {
-  evaluator_.finder().copy_intact_from(study.island_template());
   evaluator_.solve_limited_flows_only();
 }
 
