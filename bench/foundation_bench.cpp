@@ -65,7 +65,7 @@ const Prepared& prepared(const CaseSpec& c) {
   sre::GridState s;
   s.resize(net);
   s.reset_to_intact(net);
-  sre::IslandFinder().find_from_scratch(net, s);
+  sre::find_islands_from_scratch(net, s);
   std::vector<int> local(net.n_bus(), -1);
   std::vector<std::uint8_t> is_ref(net.n_bus(), 0);
   for (int k = 0; k < s.n_islands; ++k) is_ref[s.island_ref[k]] = 1;

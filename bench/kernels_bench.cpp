@@ -99,7 +99,7 @@ const KPrepared& kprepared(const KCase& c) {
   for (int i = 0; i < p->net.n_bus(); ++i)
     if (p->net.bus_in_service[i]) buses.push_back(i);
   std::mt19937_64 rng(7);
-  sre::IslandFinder finder;
+  sre::IslandFinder finder(std::make_shared<const sre::IntactTopology>(p->net));
   for (int s = 0; s < kStates; ++s) {
     std::vector<int> d;
     while (d.size() < 3) {
@@ -110,7 +110,7 @@ const KPrepared& kprepared(const KCase& c) {
     st.resize(p->net);
     st.reset_to_intact(p->net);
     for (int b : d) st.destroy_bus(p->net, b);
-    finder.find(p->net, st);
+    finder.find(st);
     sre::IslandBalancer::balance(p->net, st);
     p->states.push_back(std::move(st));
     p->strikes.push_back(d);
@@ -211,14 +211,14 @@ void BM_Solver(benchmark::State& st, KCase c, bool fast) {
 void BM_Islands(benchmark::State& st, KCase c, bool from_scratch) {
   const KPrepared& p = kprepared(c);
   std::vector<sre::GridState> states = p.states;
-  sre::IslandFinder finder;
-  finder.find(p.net, states[0]);  // the intact network's certificates, once, outside the timing
+  sre::IslandFinder finder(std::make_shared<const sre::IntactTopology>(p.net));  // certificates, outside the timing
+  finder.find(states[0]);
   std::size_t q = 0;
   for (auto _ : st) {
     if (from_scratch)
-      finder.find_from_scratch(p.net, states[q]);
+      finder.find_from_scratch(states[q]);
     else
-      finder.find(p.net, states[q]);
+      finder.find(states[q]);
     q = (q + 1) % states.size();
   }
 }
@@ -231,24 +231,24 @@ void BM_IslandsAfterTrips(benchmark::State& st, KCase c, bool after_trips) {
   std::mt19937_64 rng(5);
   for (auto& r : rounds)
     while (r.size() < 12) r.push_back(static_cast<int>(rng() % p.net.n_branch()));
-  sre::IslandFinder finder;
+  sre::IslandFinder finder(std::make_shared<const sre::IntactTopology>(p.net));  // the intact network's data, outside the timing
   sre::GridState w = p.states[0];
-  finder.find(p.net, w);  // the intact network's data, once, outside the timing
+  finder.find(w);
   std::size_t q = 0;
   for (auto _ : st) {
     st.PauseTiming();
     w = p.states[q];
-    finder.find(p.net, w);
+    finder.find(w);
     int first = static_cast<int>(w.removed_branches.size());
     for (int e : rounds[2 * q]) w.trip_branch(e);
-    finder.find_after_trips(p.net, w, first);
+    finder.find_after_trips(w, first);
     first = static_cast<int>(w.removed_branches.size());
     for (int e : rounds[2 * q + 1]) w.trip_branch(e);
     st.ResumeTiming();
     if (after_trips)
-      finder.find_after_trips(p.net, w, first);
+      finder.find_after_trips(w, first);
     else
-      finder.find_from_scratch(p.net, w);
+      finder.find_from_scratch(w);
     q = (q + 1) % p.states.size();
   }
 }
@@ -316,11 +316,11 @@ const RankStates& rank_states(const KCase& c, int r) {
   if (slot) return *slot;
   const KPrepared& p = kprepared(c);
   const sre::Network& net = p.net;
-  sre::IslandFinder finder;
+  sre::IslandFinder finder(std::make_shared<const sre::IntactTopology>(net));
   sre::GridState intact;
   intact.resize(net);
   intact.reset_to_intact(net);
-  finder.find(net, intact);
+  finder.find(intact);
   std::vector<int> base_refs(intact.island_ref.begin(), intact.island_ref.begin() + intact.n_islands);
   std::vector<int> branches;
   for (int e = 0; e < net.n_branch(); ++e)
@@ -343,14 +343,14 @@ const RankStates& rank_states(const KCase& c, int r) {
     int rank = 0;
     while (rank < r) {
       trip_one(st);
-      finder.find(net, st);
+      finder.find(st);
       rank = trip_rank(net, st, base_refs);
     }
     sre::IslandBalancer::balance(net, st);
     out->mean_rank += rank / 16.0;
     sre::GridState st1 = st;
     trip_one(st1);
-    finder.find(net, st1);
+    finder.find(st1);
     sre::IslandBalancer::balance(net, st1);
     out->states.push_back(std::move(st));
     out->plus_one.push_back(std::move(st1));

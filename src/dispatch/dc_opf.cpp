@@ -141,8 +141,7 @@ DispatchResult solve_dc_opf(const Network& net, const OpfOptions& options) {
   GridState s;
   s.resize(net);
   s.reset_to_intact(net);
-  IslandFinder finder;
-  finder.find_from_scratch(net, s);  // one call: no certificates to build
+  find_islands_from_scratch(net, s);  // one call: no certificates to build
 
   const bool qp = is_quadratic(net, cost);
   OpfLp lp;

@@ -51,8 +51,7 @@ OutageSensitivity::OutageSensitivity(const Network& net) : net_(net), bridge_(fi
   GridState intact;
   intact.resize(net);
   intact.reset_to_intact(net);
-  IslandFinder finder;
-  finder.find_from_scratch(net, intact);
+  find_islands_from_scratch(net, intact);
   const int nb = net.n_bus();
   std::vector<std::uint8_t> is_ref(nb, 0);
   for (int k = 0; k < intact.n_islands; ++k) is_ref[intact.island_ref[k]] = 1;

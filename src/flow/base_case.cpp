@@ -13,8 +13,7 @@ BaseCase make_base_case(const Network& net) {
   b.net = &net;
   b.state.resize(net);
   b.state.reset_to_intact(net);
-  IslandFinder finder;
-  finder.find_from_scratch(net, b.state);  // one call: no certificates to build
+  find_islands_from_scratch(net, b.state);  // one call: no certificates to build
   IslandBalancer::balance(net, b.state);
   make_reference_flow_solver(net)->solve(net, b.state);
   b.shed_mw = b.state.shed_mw;

@@ -54,8 +54,7 @@ PowerFlowResult run_dc_power_flow(const Network& net, Balance balance) {
   GridState& s = r.state;
   s.resize(net);
   s.reset_to_intact(net);
-  IslandFinder finder;
-  finder.find_from_scratch(net, s);  // one call: no certificates to build
+  find_islands_from_scratch(net, s);  // one call: no certificates to build
   r.gen_pg.assign(net.n_gen(), 0.0);
   for (int g = 0; g < net.n_gen(); ++g)
     if (net.gen_in_service[g]) r.gen_pg[g] = net.gen_pg[g];

@@ -43,8 +43,7 @@ std::shared_ptr<const FastFlowShared> make_fast_flow_shared(const Network& net, 
   GridState intact;
   intact.resize(net);
   intact.reset_to_intact(net);
-  IslandFinder finder;
-  finder.find_from_scratch(net, intact);  // one call: no certificates to build
+  find_islands_from_scratch(net, intact);  // one call: no certificates to build
   std::vector<int> var(nb, -1);
   int n = 0;
   for (int k = 0; k < intact.n_islands; ++k) sh->base_refs.push_back(intact.island_ref[k]);

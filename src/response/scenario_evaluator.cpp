@@ -10,7 +10,7 @@ namespace sre {
 
 void solve_after_trips(EvalContext& ctx, int first_trip) {
   const Network& net = *ctx.base.net;
-  ctx.finder.find_after_trips(net, ctx.state, first_trip);
+  ctx.finder.find_after_trips(ctx.state, first_trip);
   IslandBalancer::rebalance(net, ctx.state);
   ctx.state.mark_touched_islands(net, first_trip);
   ctx.solver.solve_touched(net, ctx.state);
@@ -163,11 +163,12 @@ std::unique_ptr<ResponseStage> make_response_stage(const ResponseOptions& option
 }
 
 ScenarioEvaluator::ScenarioEvaluator(const BaseCase& base, const ResponseOptions& options,
-                                     std::unique_ptr<FlowSolver> solver)
+                                     std::unique_ptr<FlowSolver> solver, std::shared_ptr<const IntactTopology> intact)
     : base_(base),
       options_(options),
       solver_(std::move(solver)),
       stage_(make_response_stage(options)),
+      finder_(intact ? std::move(intact) : std::make_shared<const IntactTopology>(*base.net)),
       overload_mw_(overload_thresholds(base, options.tol)) {
   state_.resize(*base.net);
   overloaded_.reserve(base.net->n_branch());
@@ -198,7 +199,7 @@ double* ScenarioEvaluator::begin(std::span<const int> destroyed_buses) {
   overloaded_.clear();
   overloaded_first_.clear();
   outcome_ = SampleOutcome{};
-  finder_.find(net, state_);
+  finder_.find(state_);
   IslandBalancer::balance(net, state_);
   return stage_->first_solve_with_flows() ? solver_->begin_solve(net, state_) : nullptr;
 }

@@ -65,7 +65,10 @@ int worst_overload(const BaseCase& base, const GridState& state, const std::vect
 
 class ScenarioEvaluator {
  public:
-  ScenarioEvaluator(const BaseCase& base, const ResponseOptions& options, std::unique_ptr<FlowSolver> solver);
+  // intact: the base network's intact topology, shared with other evaluators (null: built
+  // here).
+  ScenarioEvaluator(const BaseCase& base, const ResponseOptions& options, std::unique_ptr<FlowSolver> solver,
+                    std::shared_ptr<const IntactTopology> intact = nullptr);
 
   // Destroy the given buses (and so their branches, generators and demand) and respond.
   const SampleOutcome& evaluate(std::span<const int> destroyed_buses);
@@ -83,8 +86,6 @@ class ScenarioEvaluator {
   // outcome reads no other flow, since a branch without a limit cannot overload. For
   // Monte Carlo workers; by default every flow is computed.
   void solve_limited_flows_only();
-
-  IslandFinder& finder() { return finder_; }
 
   const GridState& state() const { return state_; }
   const std::vector<int>& overloaded_first() const { return overloaded_first_; }

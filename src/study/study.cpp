@@ -42,7 +42,7 @@ Study::Study(StudyConfig config) : config_(std::move(config)), response_(config_
   }
   base_ = make_base_case(net_);
   if (c.solver == SolverKind::kFast) fast_shared_ = make_fast_flow_shared(net_);
-  islands_.prepare(net_);
+  intact_ = std::make_shared<const IntactTopology>(net_);
 
   if (c.strike == StrikeModel::kWeighted)
     weights_ = c.weight_kind == WeightKind::kPerTarget ? c.weights
@@ -96,12 +96,11 @@ std::unique_ptr<FlowSolver> Study::make_flow_solver() const {
 
 SampleWorker::SampleWorker(const Study& study)
     : study_(study),
-      evaluator_(study.base(), study.response(), study.make_flow_solver()),
+      evaluator_(study.base(), study.response(), study.make_flow_solver(), study.intact_topology()),
       scratch_(study.sampler().make_scratch()),
       struck_(study.targets().size()),
       destroyed_(study.targets().size()),
       buses_(study.network().n_bus()) {
-  evaluator_.finder().copy_intact_from(study.island_template());
   evaluator_.solve_limited_flows_only();
 }
 

@@ -47,8 +47,8 @@ class Study {
   std::uint64_t seed() const { return config_.seed; }
   TallyShape tally_shape() const;
   std::unique_ptr<FlowSolver> make_flow_solver() const;
-  // The intact network's islands and certificates, prepared once; workers copy them.
-  const IslandFinder& island_template() const { return islands_; }
+  // The intact network's islands and certificates, built once and shared by the workers.
+  const std::shared_ptr<const IntactTopology>& intact_topology() const { return intact_; }
   // The shared base factor when --solver fast (batched backward solves), else null.
   const kernels::BaseFactor* base_factor() const;
   // The base dispatch used (differs from options().dispatch when the OPF fell back to the
@@ -69,7 +69,7 @@ class Study {
   ResponseOptions response_;
   std::vector<double> weights_;
   std::shared_ptr<const FastFlowShared> fast_shared_;  // the base factor (--solver fast), shared by all threads
-  IslandFinder islands_;
+  std::shared_ptr<const IntactTopology> intact_;
   Dispatch dispatch_used_ = Dispatch::kCase;
   std::string dispatch_note_;
   DispatchResult dispatch_;

@@ -19,135 +19,47 @@ int reference_by_rule(const Network& net, const GridState& s, int k) {
   return best;
 }
 
-// Certificates come from breadth-first searches that give up after this many buses:
-// beyond it a detour is as long as the search it would save.
-constexpr int kCertificateReach = 256;
-
-// Breadth-first search from `source` over in-service branches, never through bus
-// `skip_bus` or branch `skip_branch`, until `wanted` buses with want[bus] == want_stamp
-// are reached or kCertificateReach buses are seen. Leaves each reached bus's tree
-// branch in via[] (-1 at the source) and marks reached buses seen[bus] = seen_stamp.
-void detour_search(const Network& net, int source, int skip_bus, int skip_branch, int wanted,
-                   const std::vector<int>& want, int want_stamp, std::vector<int>& seen, int seen_stamp,
-                   std::vector<int>& via, std::vector<int>& queue, int reach = kCertificateReach) {
-  queue.clear();
-  queue.push_back(source);
-  seen[source] = seen_stamp;
-  via[source] = -1;
-  int found = want[source] == want_stamp;
-  for (std::size_t h = 0; h < queue.size() && found < wanted && static_cast<int>(queue.size()) < reach; ++h) {
-    const int u = queue[h];
-    for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
-      const int e = net.adj_branch[a];
-      if (e == skip_branch) continue;
-      const int w = net.adj_bus[a];
-      if (w == skip_bus || seen[w] == seen_stamp) continue;
-      seen[w] = seen_stamp;
-      via[w] = e;
-      queue.push_back(w);
-      found += want[w] == want_stamp;
-    }
-  }
-}
-}  // namespace
-
-// Per bus u: its neighbours fall into groups joined without u (one search from each
-// neighbour not yet reached); the certificate is the union of the search trees' paths
-// and the pairs (group's first neighbour, member) it joins.
-void IslandFinder::build_certificates(const Network& net) {
-  const int nb = net.n_bus(), nl = net.n_branch();
-  std::vector<int> want(nb, -1), seen(nb, -1), via(nb, -1), in_tree(nb, -1), reached(nb, -1), queue, nbrs;
-  bus_cert_offset_.assign(1, 0);
-  bus_cert_joins_offset_.assign(1, 0);
-  cert_branch_.clear();
-  bus_cert_joins_.clear();
-  int stamp = 0;
-  for (int u = 0; u < nb; ++u) {
-    nbrs.clear();
-    const int want_stamp = ++stamp;
-    for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
-      const int w = net.adj_bus[a];
-      if (want[w] != want_stamp) want[w] = want_stamp, nbrs.push_back(w);
-    }
-    int left = static_cast<int>(nbrs.size());
-    for (std::size_t g = 0; g + 1 < nbrs.size() && left > 1; ++g) {
-      const int root = nbrs[g];
-      if (reached[root] == want_stamp) continue;
-      const int seen_stamp = ++stamp;
-      detour_search(net, root, u, -1, left, want, want_stamp, seen, seen_stamp, via, queue);
-      in_tree[root] = seen_stamp;
-      reached[root] = want_stamp;
-      --left;
-      for (std::size_t j = g + 1; j < nbrs.size(); ++j) {
-        const int w = nbrs[j];
-        if (seen[w] != seen_stamp || reached[w] == want_stamp) continue;
-        reached[w] = want_stamp;
-        --left;
-        bus_cert_joins_.push_back(root);
-        bus_cert_joins_.push_back(w);
-        for (int x = w; in_tree[x] != seen_stamp;) {
-          in_tree[x] = seen_stamp;
-          const int e = via[x];
-          cert_branch_.push_back(e);
-          x ^= net.br_ends_xor[e];
-        }
-      }
-    }
-    bus_cert_offset_.push_back(static_cast<int>(cert_branch_.size()));
-    bus_cert_joins_offset_.push_back(static_cast<int>(bus_cert_joins_.size()));
-  }
-  branch_cert_offset_.assign(1, static_cast<int>(cert_branch_.size()));
-  branch_has_cert_.assign(nl, 0);
-  for (int e = 0; e < nl; ++e) {
-    const int f = net.br_from[e], t = net.br_to[e];
-    if (net.br_in_service[e] && f != t) {
-      const int want_stamp = ++stamp, seen_stamp = ++stamp;
-      want[t] = want_stamp;
-      detour_search(net, f, -1, e, 1, want, want_stamp, seen, seen_stamp, via, queue);
-      if (seen[t] == seen_stamp) {
-        branch_has_cert_[e] = 1;
-        for (int x = t; x != f;) {
-          const int b = via[x];
-          cert_branch_.push_back(b);
-          x ^= net.br_ends_xor[b];
-        }
-      }
-    }
-    branch_cert_offset_.push_back(static_cast<int>(cert_branch_.size()));
-  }
+// Counting sort of buses by island (the counts are in island_offset[k + 1] already);
+// buses stay ascending inside each island.
+void list_island_buses(const Network& net, GridState& s, std::vector<int>& fill) {
+  const int nb = net.n_bus(), n = s.n_islands;
+  for (int k = 0; k < n; ++k) s.island_offset[k + 1] += s.island_offset[k];
+  fill.assign(s.island_offset.begin(), s.island_offset.begin() + n);
+  for (int i = 0; i < nb; ++i)
+    if (s.island_of[i] >= 0) s.island_buses[fill[s.island_of[i]]++] = i;
 }
 
-// Per intact island, a breadth-first tree rooted at the middle of a long shortest path
-// (two sweeps from any bus): a root near the centre keeps the tree paths short.
-void IslandFinder::build_root_trees(const Network& net) {
+// Islands by union-find over every alive branch, references by the rule; the workspaces
+// are the caller's.
+void islands_by_union_find(const Network& net, GridState& s, kernels::UnionFind& sets, std::vector<int>& root_label,
+                           std::vector<int>& fill) {
   const int nb = net.n_bus();
-  std::vector<int> seen(nb, -1), via(nb, -1), queue, want(nb, -1);
-  tree_via_.assign(nb, -1);
-  tree_roots_.clear();
-  std::vector<std::uint8_t> done(n_intact_, 0);
-  int stamp = 0;
-  auto farthest = [&](int source) {
-    detour_search(net, source, -1, -1, 1, want, -2, seen, ++stamp, via, queue, nb + 1);
-    return queue.back();
-  };
+  s.touched_buses = -1;
+  sets.reset(nb);
+  for (int e = 0; e < net.n_branch(); ++e)
+    if (s.branch_alive[e]) sets.unite(net.br_from[e], net.br_to[e]);
+  root_label.assign(nb, -1);
+  int n = 0;
   for (int i = 0; i < nb; ++i) {
-    const int isl = intact_label_[i];
-    if (isl < 0 || done[isl]) continue;
-    done[isl] = 1;
-    const int a = farthest(i);
-    const int b = farthest(a);  // via[] now leads from b back to a
-    std::vector<int> path{b};
-    for (int x = b; via[x] >= 0;) {
-      const int e = via[x];
-      x ^= net.br_ends_xor[e];
-      path.push_back(x);
+    if (!s.bus_alive[i]) {
+      s.island_of[i] = -1;
+      continue;
     }
-    const int root = path[path.size() / 2];
-    detour_search(net, root, -1, -1, 1, want, -2, seen, ++stamp, via, queue, nb + 1);
-    for (int x : queue) tree_via_[x] = via[x];
-    tree_roots_.push_back(root);
+    const int r = sets.find(i);
+    if (root_label[r] < 0) {
+      root_label[r] = n++;
+      s.island_offset[n] = 0;
+    }
+    s.island_of[i] = root_label[r];
+    ++s.island_offset[root_label[r] + 1];
   }
+  s.island_offset[0] = 0;
+  s.n_islands = n;
+  list_island_buses(net, s, fill);
+  for (int k = 0; k < n; ++k) s.island_ref[k] = reference_by_rule(net, s, k);
 }
+
+}  // namespace
 
 // Join every search whose start reaches its intact island's root along alive tree
 // branches (walks stop early at buses already known to reach it).
@@ -155,12 +67,12 @@ void IslandFinder::join_through_root_tree(const Network& net, const GridState& s
   for (int isl : touched_) root_search_[isl] = -1;
   for (int q = 0; q < n_search && contested_ > 0; ++q) {
     const int start = head_[q];  // the search's first bus (no search has grown yet)
-    const int isl = intact_label_[start];
+    const int isl = intact_->intact_label_[start];
     if (open_in_[isl] < 2) continue;
     int x = start;
     bool reaches = true;
-    while (reaches_root_[x] != epoch_ && tree_via_[x] >= 0) {
-      const int e = tree_via_[x];
+    while (reaches_root_[x] != epoch_ && intact_->tree_via_[x] >= 0) {
+      const int e = intact_->tree_via_[x];
       if (!s.branch_alive[e]) {
         reaches = false;
         break;
@@ -170,8 +82,8 @@ void IslandFinder::join_through_root_tree(const Network& net, const GridState& s
     if (!reaches || !s.bus_alive[x]) continue;
     for (int y = start; reaches_root_[y] != epoch_;) {
       reaches_root_[y] = epoch_;
-      if (tree_via_[y] < 0) break;
-      const int e = tree_via_[y];
+      if (intact_->tree_via_[y] < 0) break;
+      const int e = intact_->tree_via_[y];
       y ^= net.br_ends_xor[e];
     }
     if (root_search_[isl] < 0)
@@ -183,7 +95,7 @@ void IslandFinder::join_through_root_tree(const Network& net, const GridState& s
 
 bool IslandFinder::certificate_alive(const GridState& s, const std::vector<int>& offset, int i) const {
   for (int p = offset[i]; p < offset[i + 1]; ++p)
-    if (!s.branch_alive[cert_branch_[p]]) return false;
+    if (!s.branch_alive[intact_->cert_branch_[p]]) return false;
   return true;
 }
 
@@ -193,56 +105,6 @@ void IslandFinder::merge_searches(int a, int b, int intact_island) {
   search_parent_[rb] = ra;
   pending_[ra] += pending_[rb];
   if (open_in_[intact_island]-- == 2) --contested_;
-}
-
-// Intact islands (union-find over every in-service branch) and, per intact island, its
-// buses in reference priority (model section 5: case reference buses by index, then
-// supply capacity descending, index ascending), so the reference of what remains of an
-// intact island is the first of its buses still in it.
-void IslandFinder::prepare(const Network& net) {
-  net_ = &net;
-  const int nb = net.n_bus(), nl = net.n_branch();
-  sets_.reset(nb);
-  for (int e = 0; e < nl; ++e)
-    if (net.br_in_service[e]) sets_.unite(net.br_from[e], net.br_to[e]);
-  intact_label_.assign(nb, -1);
-  root_label_.assign(nb, -1);
-  n_intact_ = 0;
-  for (int i = 0; i < nb; ++i) {
-    if (!net.bus_in_service[i]) continue;
-    const int r = sets_.find(i);
-    if (root_label_[r] < 0) root_label_[r] = n_intact_++;
-    intact_label_[i] = root_label_[r];
-  }
-  ref_order_offset_.assign(n_intact_ + 1, 0);
-  for (int i = 0; i < nb; ++i)
-    if (intact_label_[i] >= 0) ++ref_order_offset_[intact_label_[i] + 1];
-  for (int k = 0; k < n_intact_; ++k) ref_order_offset_[k + 1] += ref_order_offset_[k];
-  ref_order_.resize(ref_order_offset_[n_intact_]);
-  fill_.assign(ref_order_offset_.begin(), ref_order_offset_.end() - 1);
-  for (int i = 0; i < nb; ++i)
-    if (intact_label_[i] >= 0) ref_order_[fill_[intact_label_[i]]++] = i;
-  auto before = [&net](int a, int b) {
-    if (net.bus_is_case_ref[a] != net.bus_is_case_ref[b]) return net.bus_is_case_ref[a] > net.bus_is_case_ref[b];
-    if (!net.bus_is_case_ref[a] && net.bus_supply_cap[a] != net.bus_supply_cap[b])
-      return net.bus_supply_cap[a] > net.bus_supply_cap[b];
-    return a < b;
-  };
-  for (int k = 0; k < n_intact_; ++k)
-    std::sort(ref_order_.begin() + ref_order_offset_[k], ref_order_.begin() + ref_order_offset_[k + 1], before);
-
-  intact_buses_.clear();
-  intact_pos_.assign(nb, -1);
-  intact_island_of_.assign(nb, -1);
-  for (int i = 0; i < nb; ++i)
-    if (intact_label_[i] >= 0) {
-      intact_pos_[i] = static_cast<int>(intact_buses_.size());
-      intact_buses_.push_back(i);
-      intact_island_of_[i] = intact_label_[i];
-    }
-  build_certificates(net);
-  build_root_trees(net);
-  size_workspace(nb);
 }
 
 // Per-call workspace, sized for the network (no allocation in find() afterwards).
@@ -255,13 +117,13 @@ void IslandFinder::size_workspace(int nb) {
   tail_.assign(nb, -1);
   search_parent_.assign(nb, 0);
   pending_.assign(nb, 0);
-  open_in_.assign(n_intact_, 0);
-  touched_.reserve(n_intact_);
-  label_of_key_.assign(std::max(n_intact_, nb) + nb, -1);
+  open_in_.assign(intact_->n_intact_, 0);
+  touched_.reserve(intact_->n_intact_);
+  label_of_key_.assign(std::max(intact_->n_intact_, nb) + nb, -1);
   key_of_label_.assign(nb, -1);
   cert_checked_.assign(nb, 0);
   reaches_root_.assign(nb, 0);
-  root_search_.assign(n_intact_, -1);
+  root_search_.assign(intact_->n_intact_, -1);
   left_island_.assign(nb, 0);
   island_low_.reserve(nb);
   island_key_.reserve(nb);
@@ -277,7 +139,7 @@ void IslandFinder::size_workspace(int nb) {
   path_.reserve(nb);
   active_.reserve(nb);  // one search per cut-top bus at most
   island_rooted_.assign(nb, 0);
-  forest_state_ = nullptr;
+  forest_removed_ = -1;
   fill_.reserve(nb);
   root_label_.reserve(nb);
   visited_list_.reserve(nb);
@@ -332,7 +194,7 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
       enqueue(end, q);
       search_parent_[q] = q;
       pending_[q] = 1;
-      const int isl = intact_label_[end];
+      const int isl = intact_->intact_label_[end];
       if (open_in_[isl] == 0) touched_.push_back(isl);
       if (++open_in_[isl] == 2) ++contested_;
     }
@@ -342,18 +204,18 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
     if (contested_ == 0) break;
     const int f = net.br_from[e], t = net.br_to[e];
     if (s.bus_alive[f] && s.bus_alive[t]) {
-      if (branch_has_cert_[e] && certificate_alive(s, branch_cert_offset_, e))
-        merge_searches(search_of_[f], search_of_[t], intact_label_[f]);
+      if (intact_->branch_has_cert_[e] && certificate_alive(s, intact_->branch_cert_offset_, e))
+        merge_searches(search_of_[f], search_of_[t], intact_->intact_label_[f]);
       continue;
     }
     for (int u : {f, t}) {
       if (s.bus_alive[u] || cert_checked_[u] == epoch_) continue;
       cert_checked_[u] = epoch_;
-      const int j0 = bus_cert_joins_offset_[u], j1 = bus_cert_joins_offset_[u + 1];
-      if (j0 == j1 || !certificate_alive(s, bus_cert_offset_, u)) continue;
+      const int j0 = intact_->bus_cert_joins_offset_[u], j1 = intact_->bus_cert_joins_offset_[u + 1];
+      if (j0 == j1 || !certificate_alive(s, intact_->bus_cert_offset_, u)) continue;
       for (int j = j0; j < j1; j += 2) {
-        const int a = bus_cert_joins_[j], b = bus_cert_joins_[j + 1];
-        merge_searches(search_of_[a], search_of_[b], intact_label_[a]);
+        const int a = intact_->bus_cert_joins_[j], b = intact_->bus_cert_joins_[j + 1];
+        merge_searches(search_of_[a], search_of_[b], intact_->intact_label_[a]);
       }
     }
   }
@@ -371,7 +233,7 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
       if (u < 0) continue;
       head_[q] = next_in_queue_[u];
       --budget;
-      const int isl = intact_label_[u];
+      const int isl = intact_->intact_label_[u];
       for (int a = net.adj_offset[u]; a < net.adj_offset[u + 1]; ++a) {
         const int e = net.adj_branch[a];
         if (!s.branch_alive[e]) continue;
@@ -392,34 +254,18 @@ bool IslandFinder::grow_searches(const Network& net, const GridState& s) {
   return done;
 }
 
-void IslandFinder::copy_intact_from(const IslandFinder& other) {
-  net_ = other.net_;
-  n_intact_ = other.n_intact_;
-  intact_label_ = other.intact_label_;
-  ref_order_offset_ = other.ref_order_offset_;
-  ref_order_ = other.ref_order_;
-  bus_cert_offset_ = other.bus_cert_offset_;
-  branch_cert_offset_ = other.branch_cert_offset_;
-  cert_branch_ = other.cert_branch_;
-  bus_cert_joins_offset_ = other.bus_cert_joins_offset_;
-  bus_cert_joins_ = other.bus_cert_joins_;
-  branch_has_cert_ = other.branch_has_cert_;
-  tree_via_ = other.tree_via_;
-  tree_roots_ = other.tree_roots_;
-  intact_buses_ = other.intact_buses_;
-  intact_pos_ = other.intact_pos_;
-  intact_island_of_ = other.intact_island_of_;
-  size_workspace(static_cast<int>(intact_label_.size()));
+IslandFinder::IslandFinder(std::shared_ptr<const IntactTopology> intact) : intact_(std::move(intact)) {
+  size_workspace(intact_->network().n_bus());
 }
 
-void IslandFinder::find(const Network& net, GridState& s) {
-  if (net_ != &net || static_cast<int>(intact_label_.size()) != net.n_bus()) prepare(net);
-  forest_state_ = nullptr;
+void IslandFinder::find(GridState& s) {
+  const Network& net = intact_->network();
+  forest_removed_ = -1;
   s.touched_buses = -1;
   // Many removed branches (a long cascade) leave many searches and stale certificates:
   // union-find over every branch is cheaper than trying.
   if (static_cast<int>(s.removed_branches.size()) > net.n_bus() / 16 + 64 || !grow_searches(net, s)) {
-    find_from_scratch(net, s);
+    find_from_scratch(s);
     return;
   }
   if (find_in_one_intact_island(net, s)) return;
@@ -433,10 +279,10 @@ void IslandFinder::find(const Network& net, GridState& s) {
       s.island_of[i] = -1;
       continue;
     }
-    int key = intact_label_[i];
+    int key = intact_->intact_label_[i];
     if (visited_[i] == epoch_) {
       const int r = search_root(search_of_[i]);
-      if (pending_[r] == 0) key = n_intact_ + r;
+      if (pending_[r] == 0) key = intact_->n_intact_ + r;
     }
     int& label = label_of_key_[key];
     if (label < 0) {
@@ -460,7 +306,7 @@ void IslandFinder::find(const Network& net, GridState& s) {
 bool IslandFinder::find_in_one_intact_island(const Network& net, GridState& s) {
   // (A single-bus network is left to the general path: its bus has no branch, so a strike
   // on it removes none and would not be seen here.)
-  if (n_intact_ != 1 || intact_buses_.size() < 2) return false;
+  if (intact_->n_intact_ != 1 || intact_->intact_buses_.size() < 2) return false;
   excluded_.clear();
   small_.clear();
   for (int e : s.removed_branches)
@@ -477,7 +323,7 @@ bool IslandFinder::find_in_one_intact_island(const Network& net, GridState& s) {
     excluded_.push_back(v);
   }
   int rest_low = -1;
-  for (int i : intact_buses_)
+  for (int i : intact_->intact_buses_)
     if (excluded_mark_[i] != epoch_) {
       rest_low = i;
       break;
@@ -490,33 +336,33 @@ bool IslandFinder::find_in_one_intact_island(const Network& net, GridState& s) {
   key_of_label_[0] = 0;
   label_of_key_[0] = 0;
   for (const auto& [bus, root] : small_) {
-    int& label = label_of_key_[n_intact_ + root];
+    int& label = label_of_key_[intact_->n_intact_ + root];
     if (label < 0) {
       label = n++;
-      key_of_label_[label] = n_intact_ + root;
+      key_of_label_[label] = intact_->n_intact_ + root;
     }
   }
   s.n_islands = n;
-  std::copy(intact_island_of_.begin(), intact_island_of_.end(), s.island_of.begin());
+  std::copy(intact_->intact_label_.begin(), intact_->intact_label_.end(), s.island_of.begin());
   std::sort(excluded_.begin(), excluded_.end());
   for (int i : excluded_) s.island_of[i] = -1;  // small-island buses relabelled below
   std::fill(s.island_offset.begin(), s.island_offset.begin() + n + 1, 0);
   for (const auto& [bus, root] : small_) {
-    const int label = label_of_key_[n_intact_ + root];
+    const int label = label_of_key_[intact_->n_intact_ + root];
     s.island_of[bus] = label;
     ++s.island_offset[label + 1];
   }
-  s.island_offset[1] = static_cast<int>(intact_buses_.size() - excluded_.size());
+  s.island_offset[1] = static_cast<int>(intact_->intact_buses_.size() - excluded_.size());
   for (int k = 1; k < n; ++k) s.island_offset[k + 1] += s.island_offset[k];
   // What remains: the intact list in stretches between excluded buses.
   int out = 0, from = 0;
   for (int i : excluded_) {
-    const int to = intact_pos_[i];
-    std::copy(intact_buses_.begin() + from, intact_buses_.begin() + to, s.island_buses.begin() + out);
+    const int to = intact_->intact_pos_[i];
+    std::copy(intact_->intact_buses_.begin() + from, intact_->intact_buses_.begin() + to, s.island_buses.begin() + out);
     out += to - from;
     from = to + 1;
   }
-  std::copy(intact_buses_.begin() + from, intact_buses_.end(), s.island_buses.begin() + out);
+  std::copy(intact_->intact_buses_.begin() + from, intact_->intact_buses_.end(), s.island_buses.begin() + out);
   // Small islands: their buses ascending (small_ is sorted by bus).
   fill_.assign(s.island_offset.begin(), s.island_offset.begin() + n);
   for (const auto& [bus, root] : small_) s.island_buses[fill_[s.island_of[bus]]++] = bus;
@@ -525,10 +371,10 @@ bool IslandFinder::find_in_one_intact_island(const Network& net, GridState& s) {
   return true;
 }
 
-void IslandFinder::find_after_trips(const Network& net, GridState& s, int first_trip) {
-  if (net_ != &net || static_cast<int>(intact_label_.size()) != net.n_bus()) prepare(net);
+void IslandFinder::find_after_trips(GridState& s, int first_trip) {
+  const Network& net = intact_->network();
   s.touched_buses = -1;  // until GridState::mark_touched_islands()
-  if ((forest_state_ != &s || forest_removed_ != first_trip) && !forest_from_root_trees(net, s, first_trip)) {
+  if (forest_removed_ != first_trip && !forest_from_root_trees(net, s, first_trip)) {
     find_with_forest(net, s);  // the islands before the trips are left as they are
     std::fill(s.island_prev.begin(), s.island_prev.begin() + s.n_islands, -1);
     return;
@@ -583,7 +429,6 @@ void IslandFinder::find_with_forest(const Network& net, GridState& s) {
   s.island_offset[0] = 0;
   s.n_islands = n;
   write_islands(net, s, true);
-  forest_state_ = &s;
   forest_removed_ = static_cast<int>(s.removed_branches.size());
 }
 
@@ -592,14 +437,13 @@ void IslandFinder::find_with_forest(const Network& net, GridState& s) {
 // searches join back; in an island that lost its tree's root, the first piece found stands
 // as its root. False (forest unusable) when over budget.
 bool IslandFinder::forest_from_root_trees(const Network& net, const GridState& s, int n_removed) {
-  std::copy(tree_via_.begin(), tree_via_.end(), fvia_.begin());
+  std::copy(intact_->tree_via_.begin(), intact_->tree_via_.end(), fvia_.begin());
   std::fill(island_rooted_.begin(), island_rooted_.begin() + s.n_islands, 0);
-  for (int x : tree_roots_)
+  for (int x : intact_->tree_roots_)
     if (s.bus_alive[x]) island_rooted_[s.island_of[x]] = 1;
   // Every piece joins another of its island: a search that runs out would contradict the
   // islands, so it counts as a failure too.
   if (split_forest(net, s, 0, n_removed, true) != 0) return false;
-  forest_state_ = &s;
   forest_removed_ = n_removed;
   return true;
 }
@@ -849,42 +693,19 @@ void IslandFinder::write_split_islands(const Network& net, GridState& s) {
   for (int k = 0; k < n; ++k) s.island_ref[k] = new_ref_[k] >= 0 ? new_ref_[k] : reference_by_rule(net, s, k);
 }
 
-void IslandFinder::find_from_scratch(const Network& net, GridState& s) {
-  const int nb = net.n_bus();
-  forest_state_ = nullptr;
-  s.touched_buses = -1;
-  sets_.reset(nb);
-  for (int e = 0; e < net.n_branch(); ++e)
-    if (s.branch_alive[e]) sets_.unite(net.br_from[e], net.br_to[e]);
-  root_label_.assign(nb, -1);
-  int n = 0;
-  for (int i = 0; i < nb; ++i) {
-    if (!s.bus_alive[i]) {
-      s.island_of[i] = -1;
-      continue;
-    }
-    const int r = sets_.find(i);
-    if (root_label_[r] < 0) {
-      root_label_[r] = n++;
-      s.island_offset[n] = 0;
-    }
-    s.island_of[i] = root_label_[r];
-    ++s.island_offset[root_label_[r] + 1];
-  }
-  s.island_offset[0] = 0;
-  s.n_islands = n;
-  write_islands(net, s, true);
+void IslandFinder::find_from_scratch(GridState& s) {
+  forest_removed_ = -1;
+  islands_by_union_find(intact_->network(), s, sets_, root_label_, fill_);
+}
+
+void find_islands_from_scratch(const Network& net, GridState& state) {
+  kernels::UnionFind sets;
+  std::vector<int> root_label, fill;
+  islands_by_union_find(net, state, sets, root_label, fill);
 }
 
 void IslandFinder::write_islands(const Network& net, GridState& s, bool from_scratch) {
-  const int nb = net.n_bus(), n = s.n_islands;
-  // Counting sort of buses by island (the counts are in island_offset[k + 1] already);
-  // buses stay ascending inside each island.
-  for (int k = 0; k < n; ++k) s.island_offset[k + 1] += s.island_offset[k];
-  fill_.assign(s.island_offset.begin(), s.island_offset.begin() + n);
-  for (int i = 0; i < nb; ++i)
-    if (s.island_of[i] >= 0) s.island_buses[fill_[s.island_of[i]]++] = i;
-
+  list_island_buses(net, s, fill_);
   choose_refs(net, s, from_scratch);
 }
 
@@ -893,11 +714,11 @@ void IslandFinder::write_islands(const Network& net, GridState& s, bool from_scr
 void IslandFinder::choose_refs(const Network& net, GridState& s, bool from_scratch) const {
   const int n = s.n_islands;
   for (int k = 0; k < n; ++k) {
-    if (!from_scratch && key_of_label_[k] < n_intact_) {
+    if (!from_scratch && key_of_label_[k] < intact_->n_intact_) {
       const int isl = key_of_label_[k];
-      for (int p = ref_order_offset_[isl]; p < ref_order_offset_[isl + 1]; ++p)
-        if (s.island_of[ref_order_[p]] == k) {
-          s.island_ref[k] = ref_order_[p];
+      for (int p = intact_->ref_order_offset_[isl]; p < intact_->ref_order_offset_[isl + 1]; ++p)
+        if (s.island_of[intact_->ref_order_[p]] == k) {
+          s.island_ref[k] = intact_->ref_order_[p];
           break;
         }
       continue;

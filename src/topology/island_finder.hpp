@@ -11,7 +11,7 @@
 // size of the small islands split off (times the number of searches), not the
 // network's.
 // Searches that would only meet far away (two neighbours of a struck bus joined by a
-// long detour) are merged up front by certificates computed once: for each bus, a tree
+// long detour) are merged up front by certificates computed once (IntactTopology): for each bus, a tree
 // of branches joining its neighbours without it; for each branch, a path joining its
 // ends without it. While every branch of a certificate is alive, the searches at the
 // ends it joins are one island. Searches from different strikes are joined through a
@@ -20,40 +20,48 @@
 // strikes need no search at all.
 // find_from_scratch() is the plain union-find over every branch; tests check the two
 // give the same islands.
+//
+// The intact network's data is an IntactTopology built once and shared by every thread;
+// an IslandFinder is one thread's search state over it.
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
 #include "model/grid_state.hpp"
 #include "model/network.hpp"
 #include "kernels/union_find.hpp"
+#include "topology/intact_topology.hpp"
 
 namespace sre {
 
+// Islands by union-find over every alive branch, as IslandFinder::find_from_scratch, for a
+// one-off call (no intact topology to build; allocates its workspace).
+void find_islands_from_scratch(const Network& net, GridState& state);
+
 class IslandFinder {
  public:
+  // Workspaces sized for the topology's network; the states passed below must be of it.
+  explicit IslandFinder(std::shared_ptr<const IntactTopology> intact);
+
   // Fills n_islands, island_of, island_offset/island_buses (ascending) and island_ref.
   // Islands are numbered in the order of their lowest bus index, so the numbering
   // is a pure function of the topology. The state must come from reset_to_intact()
   // followed by destroy_bus()/trip_branch() (removed_branches lists every change).
-  void find(const Network& net, GridState& state);
+  void find(GridState& state);
   // The same result by union-find over every alive branch.
-  void find_from_scratch(const Network& net, GridState& state);
+  void find_from_scratch(GridState& state);
   // After trips only (cascade rounds): the state's islands are those of its first
   // `first_trip` removed branches, and the removed branches after them are trips (alive
-  // until now). Keeps a spanning forest of the islands from one call to the next on the
-  // same state: a trip off the forest splits nothing, and one on it cuts a subtree off,
-  // which searches from the cut join back to the rest or find to be a new island. The
-  // first call on a state (or after find()) builds the forest from the intact network's
-  // root trees the same way.
+  // until now). Keeps a spanning forest of the islands from one call to the next: a trip
+  // off the forest splits nothing, and one on it cuts a subtree off, which searches from
+  // the cut join back to the rest or find to be a new island. The first call after find()
+  // or find_from_scratch() (or construction) builds the forest from the intact network's
+  // root trees the same way; a later call reuses it when first_trip is where the last call
+  // ended. So the calls between two find() must be on one state, each round's state the
+  // last one's with more trips (a cascade's rounds), not on another state.
   // Same result as find(); also writes state.island_prev.
-  void find_after_trips(const Network& net, GridState& state, int first_trip);
-
-  // Build the intact network's islands and certificates now (find() does it on first use).
-  // The network must not change afterwards.
-  void prepare(const Network& net);
-  // Take the intact network's data from a prepared finder instead of building it again.
-  void copy_intact_from(const IslandFinder& other);
+  void find_after_trips(GridState& state, int first_trip);
 
  private:
   void size_workspace(int n_bus);
@@ -71,32 +79,15 @@ class IslandFinder {
   void choose_refs(const Network& net, GridState& s, bool from_scratch) const;
   int search_root(int a);
   void merge_searches(int a, int b, int intact_island);
-  void build_certificates(const Network& net);
-  void build_root_trees(const Network& net);
   void join_through_root_tree(const Network& net, const GridState& s, int n_search);
   bool certificate_alive(const GridState& s, const std::vector<int>& offset, int i) const;
 
-  // --- the intact network (built on first use for a network) ---
-  const Network* net_ = nullptr;
-  int n_intact_ = 0;
-  std::vector<int> intact_label_;                    // per bus, -1 out of service
-  std::vector<int> ref_order_offset_, ref_order_;    // per intact island: buses by reference priority
-  // Certificates (CSR over cert_branch_): per bus, branches joining the pairs of its
-  // neighbours listed in bus_cert_joins_ without the bus; per branch, a path joining its
-  // ends without it.
-  std::vector<int> bus_cert_offset_, branch_cert_offset_, cert_branch_;
-  std::vector<int> bus_cert_joins_offset_, bus_cert_joins_;
-  std::vector<std::uint8_t> branch_has_cert_;
-  std::vector<std::uint32_t> cert_checked_;  // == epoch_: bus certificate used this call
-  std::vector<int> intact_buses_;      // in-service buses, ascending
-  std::vector<int> intact_pos_;        // per bus: position in intact_buses_, -1 out of service
-  std::vector<int> intact_island_of_;  // per bus: intact island, -1 out of service
-  std::vector<int> tree_via_;                 // per bus: branch towards its intact island's root, -1 at roots
-  std::vector<int> tree_roots_;               // the roots
-  std::vector<std::uint32_t> reaches_root_;   // == epoch_: known to reach the root this call
-  std::vector<int> root_search_;              // per intact island: a search known to reach the root, -1
+  std::shared_ptr<const IntactTopology> intact_;  // shared by every thread's finder
 
   // --- per call ---
+  std::vector<std::uint32_t> cert_checked_;   // == epoch_: bus certificate used this call
+  std::vector<std::uint32_t> reaches_root_;   // == epoch_: known to reach the root this call
+  std::vector<int> root_search_;              // per intact island: a search known to reach the root, -1
   std::uint32_t epoch_ = 0;
   std::vector<std::uint32_t> visited_;  // == epoch_: reached by a search this call
   std::vector<int> search_of_;          // search that reached the bus
@@ -111,7 +102,7 @@ class IslandFinder {
   std::vector<int> excluded_;                      // destroyed buses and buses of small islands
   std::vector<std::pair<int, int>> small_;         // (bus, search root) of small islands' buses
   std::vector<std::uint32_t> excluded_mark_;       // == epoch_: in excluded_
-  std::vector<int> label_of_key_;  // key: intact island, or n_intact_ + search root
+  std::vector<int> label_of_key_;  // key: intact island, or the number of intact islands + search root
   std::vector<int> key_of_label_;
   kernels::UnionFind sets_;
   std::vector<int> root_label_;
@@ -121,11 +112,11 @@ class IslandFinder {
   // references being written; the buses that left, as (island before, bus), sorted.
   std::vector<int> left_island_, island_low_, island_key_, new_buses_, new_offset_, new_ref_;
   std::vector<std::pair<int, int>> leaving_;
-  // find_after_trips(): the spanning forest of forest_state_'s islands after its first
-  // forest_removed_ removed branches. fvia_: per bus, the branch to its parent; -1 at an
-  // island's root; kCutTop at a subtree cut off by this call's trips.
+  // find_after_trips(): the spanning forest of the islands of the state last given to it,
+  // after its first forest_removed_ removed branches; -1: no forest (none built since
+  // find(), find_from_scratch() or construction). fvia_: per bus, the branch to its parent;
+  // -1 at an island's root; kCutTop at a subtree cut off by this call's trips.
   static constexpr int kCutTop = -2;
-  const GridState* forest_state_ = nullptr;
   int forest_removed_ = -1;
   std::vector<int> fvia_, top_search_, piece_of_, path_, active_;
   std::vector<std::uint32_t> piece_stamp_;  // == epoch_: piece_of_ holds the bus's search

@@ -23,13 +23,12 @@ namespace {
 std::map<int, double> outage_loadings(const Network& dispatched) {
   const BaseCase base = make_base_case(dispatched);
   auto solver = make_reference_flow_solver(dispatched);
-  IslandFinder finder;
   std::map<int, double> worst;
   for (int c = 0; c < dispatched.n_branch(); ++c) {
     if (!dispatched.br_in_service[c]) continue;
     GridState s = base.state;
     s.trip_branch(c);
-    finder.find_from_scratch(dispatched, s);
+    find_islands_from_scratch(dispatched, s);
     if (s.n_islands != base.state.n_islands) continue;  // a bridge: the model islands it
     solver->solve(dispatched, s);  // the same injections: the dispatch, balanced
     double w = 0.0;

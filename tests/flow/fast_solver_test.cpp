@@ -448,7 +448,8 @@ void check_rounds_against_whole_solves(const std::string& name, int scenarios, i
   const std::vector<double> threshold = overload_thresholds(base, options.tol);
   auto round_solver = make_fast_flow_solver(net, shared, 1);
   auto whole_solver = make_fast_flow_solver(net, shared, 1);
-  IslandFinder round_finder, whole_finder;
+  const auto intact = std::make_shared<const IntactTopology>(net);
+  IslandFinder round_finder(intact), whole_finder(intact);
   GridState a, b;
   a.resize(net);
   b.resize(net);
@@ -465,7 +466,7 @@ void check_rounds_against_whole_solves(const std::string& name, int scenarios, i
       s->reset_to_intact(net);
       for (int i : d) s->destroy_bus(net, i);
     }
-    round_finder.find(net, a);
+    round_finder.find(a);
     IslandBalancer::balance(net, a);
     round_solver->solve(net, a);
     list_overloads(base, a, threshold, overloaded);
@@ -481,7 +482,7 @@ void check_rounds_against_whole_solves(const std::string& name, int scenarios, i
         for (int e : overloaded) a.trip_branch(e), b.trip_branch(e);
       }
       solve_after_trips(ctx, first_trip);
-      whole_finder.find(net, b);
+      whole_finder.find(b);
       IslandBalancer::balance(net, b);
       whole_solver->solve(net, b);
       ++rounds;

@@ -127,7 +127,7 @@ void check_outages(const std::string& name, const std::string& file, bool buses)
   std::map<std::string, std::vector<const std::vector<std::string>*>> scenarios;
   for (const auto& row : csv.rows) scenarios[row[0]].push_back(&row);
   auto solver = make_reference_flow_solver(net);
-  IslandFinder finder;
+  IslandFinder finder(std::make_shared<const IntactTopology>(net));
   GridState s;
   s.resize(net);
   for (const auto& [id, rows] : scenarios) {
@@ -138,7 +138,7 @@ void check_outages(const std::string& name, const std::string& file, bool buses)
       if (buses) s.destroy_bus(net, net.bus_index(std::stoll(item)));
       else s.trip_branch(std::stoi(item) - 1);
     }
-    finder.find(net, s);
+    finder.find(s);
     ASSERT_EQ(s.n_islands, 1) << name << " scenario " << id;
     for (int i = 0; i < net.n_bus(); ++i) s.injection_mw[i] = s.bus_alive[i] ? -(net.bus_pd[i] + net.bus_gs[i]) : 0.0;
     for (int g = 0; g < net.n_gen(); ++g)

@@ -3,6 +3,7 @@
 // same islands, same numbering, same buses in the same order, same references.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <random>
 #include <string>
 
@@ -29,7 +30,8 @@ void expect_same_islands(const Network& net, const GridState& a, const GridState
 // cascades do, in a chain of states of their own.
 void compare_on_random_states(const Network& net, int scenarios, int max_k, unsigned seed) {
   std::mt19937_64 rng(seed);
-  IslandFinder incremental, scratch, after_trips;
+  const auto intact = std::make_shared<const IntactTopology>(net);
+  IslandFinder incremental(intact), scratch(intact), after_trips(intact);
   GridState a, b, c;
   a.resize(net);
   b.resize(net);
@@ -47,14 +49,14 @@ void compare_on_random_states(const Network& net, int scenarios, int max_k, unsi
     int first_trip = -1;
     for (int round = 0; round < 7; ++round) {
       b = a;
-      incremental.find(net, a);
-      scratch.find_from_scratch(net, b);
+      incremental.find(a);
+      scratch.find_from_scratch(b);
       expect_same_islands(net, a, b, what + " round " + std::to_string(round));
       if (round == 0) {
         c = a;
-        after_trips.find(net, c);
+        after_trips.find(c);
       } else {
-        after_trips.find_after_trips(net, c, first_trip);
+        after_trips.find_after_trips(c, first_trip);
         expect_same_islands(net, c, b, what + " after trips, round " + std::to_string(round));
       }
       if (::testing::Test::HasFatalFailure()) return;
@@ -147,13 +149,14 @@ mpc.branch = [
 // No strike at all: the intact network is one island.
 TEST(IslandFinder, IntactNetwork) {
   const Network net = load_network(test::data_path("cases/pglib_opf_case30_ieee.m"));
-  IslandFinder incremental, scratch;
+  const auto intact = std::make_shared<const IntactTopology>(net);
+  IslandFinder incremental(intact), scratch(intact);
   GridState a, b;
   a.resize(net);
   a.reset_to_intact(net);
   b = a;
-  incremental.find(net, a);
-  scratch.find_from_scratch(net, b);
+  incremental.find(a);
+  scratch.find_from_scratch(b);
   expect_same_islands(net, a, b, "intact");
   EXPECT_EQ(a.n_islands, 1);
 }
