@@ -1,16 +1,10 @@
 #include "results/results_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <iterator>
 #include <span>
 #include <system_error>
 #include <type_traits>
