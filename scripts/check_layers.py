@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks the layering of src/: each layer includes only itself and the layers below it
-that its CMakeLists.txt links, and each external library stays in the layers named here.
+that its CMakeLists.txt links, each external library stays in the layers named here, and
+a layer's private headers (PRIVATE) are included by that layer alone.
 Usage: check_layers.py [REPO_ROOT]. Exit 1 with one line per violation."""
 import pathlib
 import re
@@ -23,7 +24,7 @@ def read_layers(src: pathlib.Path) -> dict:
 # External headers (regex on the include) and the only layers that may include them.
 EXTERNAL = {
     r"^boost/": {"app"},
-    r"^(hdf5|H5)": {"io", "results"},
+    r"^(hdf5|H5)": {"io"},
     r"^(Clp|Coin)": {"dispatch", "response"},
     r"^mpi\.h$": {"study"},
     r"^(tbb|oneapi)/": {"dispatch", "study", "planning", "app"},
@@ -31,6 +32,11 @@ EXTERNAL = {
     r"^Eigen/": {"kernels", "flow"},
     r"^nettle/": {"io"},
     r"^nlohmann/": {"app"},
+}
+# Headers of a layer that only that layer may include (its private implementation):
+# the HDF5 handles are io's; the other layers use io/hdf5_file.hpp.
+PRIVATE = {
+    "io/hdf5_handles.hpp": "io",
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
@@ -55,6 +61,8 @@ def main() -> int:
             kind, name = m.groups()
             head = name.split("/")[0]
             where = f"{path.relative_to(root)}:{lineno}"
+            if kind == '"' and name in PRIVATE and layer != PRIVATE[name]:
+                problems.append(f"{where}: {name} is private to {PRIVATE[name]}, not for {layer}")
             if kind == '"' and head in ALLOWED and head not in allowed:
                 problems.append(f"{where}: layer {layer} includes {name} (layer {head} is not below it)")
             for pattern, owners in EXTERNAL.items():

@@ -3,20 +3,20 @@
 // overlap (their order is not yet resolved: more samples needed).
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "app/option_values.hpp"
 #include "app/study_options.hpp"
 #include "planning/defence_planner.hpp"
-#include "io/hdf5_handles.hpp"
 #include "io/csv_table.hpp"
 #include "io/input_error.hpp"
 #include "io/output_file.hpp"
+#include "results/results_file.hpp"
 #include "stats/summary.hpp"
 
 namespace sre::cli {
@@ -32,42 +32,6 @@ struct TargetStats {
   std::vector<double> destroyed, shed_when_destroyed, criticality, criticality_low, criticality_high;
   std::vector<double> swd_low, swd_high;  // NaN when unknown
 };
-
-std::vector<double> read_doubles(hid_t file, const std::string& path) {
-  h5::Dataset ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "open dataset " + path);
-  h5::Dataspace sp(H5Dget_space(ds.get()), "dataspace of " + path);
-  const hssize_t n = H5Sget_simple_extent_npoints(sp.get());
-  std::vector<double> v(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
-  if (!v.empty()) h5::check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read " + path);
-  return v;
-}
-
-std::vector<std::string> read_strings(hid_t file, const std::string& path) {
-  h5::Dataset ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "open dataset " + path);
-  h5::Dataspace sp(H5Dget_space(ds.get()), "dataspace of " + path);
-  const auto n = static_cast<std::size_t>(std::max<hssize_t>(H5Sget_simple_extent_npoints(sp.get()), 0));
-  h5::Datatype ft(H5Dget_type(ds.get()), "type of " + path);
-  std::vector<std::string> out;
-  if (n == 0) return out;
-  if (H5Tis_variable_str(ft.get()) > 0) {
-    h5::Datatype mt = h5::string_type();
-    std::vector<char*> p(n, nullptr);
-    h5::check(H5Dread(ds.get(), mt.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "read " + path);
-    for (char* s : p) out.emplace_back(s ? s : "");
-    H5Dvlen_reclaim(mt.get(), sp.get(), H5P_DEFAULT, p.data());
-  } else {
-    const std::size_t len = H5Tget_size(ft.get());
-    h5::Datatype mt(H5Tcopy(H5T_C_S1), "copy string type");
-    h5::check(H5Tset_size(mt.get(), len), "set string size");
-    std::vector<char> buf(n * len);
-    h5::check(H5Dread(ds.get(), mt.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "read " + path);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::string s(buf.data() + i * len, len);
-      out.push_back(s.substr(0, s.find('\0')));
-    }
-  }
-  return out;
-}
 
 // Shed-when-destroyed CI from the tally sums: mean ± 1.96 sd / sqrt(n destroyed).
 void swd_interval(const Tally& t, TargetStats& s) {
@@ -86,40 +50,24 @@ void swd_interval(const Tally& t, TargetStats& s) {
 }
 
 TargetStats from_file(const std::string& path) {
-  h5::silence_errors();
-  TargetStats s;
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw InputError(path, 0, "does not exist; give the results file of `sre run` (--results FILE.h5)");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path, 0, "not an HDF5 file (expected an `sre run` results file)");
+  TargetTable t = read_target_table(path);
   // An sre file's metadata and exact sums: a checkpoint is refused. (A file without sre's
   // metadata, such as a hand-made one, is ranked from its /targets alone.)
-  std::optional<StoredTally> stored;
-  {
-    h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path);
-    if (H5Aexists_by_name(f.get(), "/", "format", H5P_DEFAULT) > 0) stored = read_tally_file(path);
-  }
+  const std::optional<StoredTally>& stored = t.stored;
   if (stored && !stored->meta.complete)
     throw InputError(path, 0, "is a checkpoint, not finished results (partial: " +
                                   std::to_string(stored->meta.sample_end - stored->meta.sample_begin) + " of " +
                                   std::to_string(stored->meta.samples) + " samples); finish it with `sre run ... --resume " +
                                   path + "` and rank the results file it writes");
-  try {
-    h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path);
-    s.name = read_strings(f.get(), "/targets/name");
-    s.destroyed = read_doubles(f.get(), "/targets/destroyed");
-    s.shed_when_destroyed = read_doubles(f.get(), "/targets/shed_mean_when_destroyed");
-    s.criticality = read_doubles(f.get(), "/targets/criticality");
-    s.criticality_low = read_doubles(f.get(), "/targets/criticality_ci95_low");
-    s.criticality_high = read_doubles(f.get(), "/targets/criticality_ci95_high");
-    h5::Attribute a(H5Aopen_by_name(f.get(), "/summary", "samples", H5P_DEFAULT, H5P_DEFAULT), "open /summary samples");
-    h5::check(H5Aread(a.get(), H5T_NATIVE_UINT64, &s.samples), "read /summary samples");
-  } catch (const h5::Error& e) {
-    throw InputError(path, 0, std::string("not a complete sre results file: ") + e.what());
-  }
+  TargetStats s;
+  s.samples = t.samples;
+  s.name = std::move(t.name);
+  s.destroyed = std::move(t.destroyed);
+  s.shed_when_destroyed = std::move(t.shed_mean_when_destroyed);
+  s.criticality = std::move(t.criticality);
+  s.criticality_low = std::move(t.criticality_ci95_low);
+  s.criticality_high = std::move(t.criticality_ci95_high);
   const std::size_t nt = s.name.size();
-  for (auto* v : {&s.destroyed, &s.shed_when_destroyed, &s.criticality, &s.criticality_low, &s.criticality_high})
-    if (v->size() != nt) throw InputError(path, 0, "/targets/* datasets differ in length");
   if (stored && stored->tally.shape.n_targets == static_cast<int>(nt)) {
     swd_interval(stored->tally, s);  // exact sums, for the shed-when-destroyed interval
   } else {

@@ -1,7 +1,8 @@
 #pragma once
 // Minimal RAII over the HDF5 C API: one owning handle type per kind of object,
 // and a check that turns a negative HDF5 return into an exception carrying the
-// most specific message of HDF5's error stack.
+// most specific message of HDF5's error stack. Private to io/ (scripts/check_layers.py):
+// the other layers use the typed layer of io/hdf5_file.hpp.
 #include <hdf5.h>
 
 #include <cstdint>
@@ -9,13 +10,9 @@
 #include <string>
 #include <type_traits>
 
-namespace sre::h5 {
+#include "io/hdf5_file.hpp"
 
-// An HDF5 call failed; `what()` says which operation and HDF5's own reason.
-class Error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace sre::h5 {
 
 // Innermost description on HDF5's default error stack (empty when there is none).
 inline std::string last_error_message() {
@@ -38,9 +35,6 @@ T check(T status, const std::string& what) {
   }
   return status;
 }
-
-// Stops HDF5 printing its error stack to stderr; errors reach the caller as exceptions.
-inline void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 template <herr_t (*Close)(hid_t)>
 class Handle {
@@ -79,7 +73,7 @@ class Handle {
   hid_t id_ = H5I_INVALID_HID;
 };
 
-using File = Handle<H5Fclose>;
+using FileHandle = Handle<H5Fclose>;  // (h5::File, the typed file, is io/hdf5_file.hpp)
 using Group = Handle<H5Gclose>;
 using Dataset = Handle<H5Dclose>;
 using Attribute = Handle<H5Aclose>;

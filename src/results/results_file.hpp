@@ -3,6 +3,7 @@
 // Written atomically: to a temporary name beside the target, then renamed, so a
 // killed run never leaves a half-written file under the final name.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,19 @@ StoredTally read_tally_file(const std::string& path);
 // The per-sample records of a results file written with them (throws InputError when
 // the file has none).
 SavedSamples read_saved_samples(const std::string& path);
+
+// The per-target statistics of a results file (/targets, and /summary's `samples`
+// attribute): what `sre rank` orders. `stored` holds the metadata and raw tally of an sre
+// file (its `format` attribute says so); a file without them, such as a hand-made one,
+// gives /targets alone. Throws InputError when the file is missing, not HDF5, an sre file
+// that cannot be read, or lacks a /targets dataset (or they differ in length).
+struct TargetTable {
+  std::uint64_t samples = 0;
+  std::vector<std::string> name;
+  std::vector<double> destroyed, shed_mean_when_destroyed, criticality, criticality_ci95_low, criticality_ci95_high;
+  std::optional<StoredTally> stored;
+};
+TargetTable read_target_table(const std::string& path);
 
 // Checks that `path` can be created (its directory exists and is writable); throws InputError.
 void check_writable(const std::string& path);

@@ -2,7 +2,6 @@
 // for bit, the documented paths hold the summary, per-sample records appear only
 // when asked for, and failures leave no temporary file behind.
 #include <gtest/gtest.h>
-#include <hdf5.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,7 +14,7 @@
 #include <vector>
 
 #include "flow/base_case.hpp"
-#include "io/hdf5_handles.hpp"
+#include "io/hdf5_file.hpp"
 #include "io/input_error.hpp"
 #include "model/network.hpp"
 #include "results/results_file.hpp"
@@ -163,41 +162,18 @@ void expect_same_tally(const Tally& a, const Tally& b) {
   });
 }
 
-h5::File open_read_only(const std::string& path) {
-  return h5::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path);
-}
+h5::File open_read_only(const std::string& path) { return h5::File::open(path); }
 
-bool has(const h5::File& f, const char* path) { return H5Lexists(f.get(), path, H5P_DEFAULT) > 0; }
+bool has(const h5::File& f, const char* path) { return f.exists(path); }
 
-double read_double(const h5::File& f, const char* path) {
-  h5::Dataset ds(H5Dopen2(f.get(), path, H5P_DEFAULT), path);
-  double v = 0.0;
-  h5::check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v), path);
-  return v;
-}
+double read_double(const h5::File& f, const char* path) { return f.read_scalar<double>(path); }
 
-std::vector<double> read_doubles(const h5::File& f, const char* path) {
-  h5::Dataset ds(H5Dopen2(f.get(), path, H5P_DEFAULT), path);
-  h5::Dataspace space(H5Dget_space(ds.get()), path);
-  std::vector<double> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
-  if (!v.empty()) h5::check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), path);
-  return v;
-}
+std::vector<double> read_doubles(const h5::File& f, const char* path) { return f.read<double>(path); }
 
-std::string read_string_attribute(const h5::File& f, const char* name) {
-  h5::Attribute a(H5Aopen_by_name(f.get(), "/", name, H5P_DEFAULT, H5P_DEFAULT), name);
-  h5::Datatype type = h5::string_type();
-  char* p = nullptr;
-  h5::check(H5Aread(a.get(), type.get(), &p), name);
-  std::string s = p;
-  H5free_memory(p);
-  return s;
-}
+std::string read_string_attribute(const h5::File& f, const char* name) { return f.string_attribute("/", name); }
 
 void set_format_version(const std::string& path, int version) {
-  h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "open " + path);
-  h5::Attribute a(H5Aopen_by_name(f.get(), "/", "format_version", H5P_DEFAULT, H5P_DEFAULT), "format_version");
-  h5::check(H5Awrite(a.get(), H5T_NATIVE_INT, &version), "write format_version");
+  h5::File::open(path, h5::File::Mode::kReadWrite).set_attribute("/", "format_version", version);
 }
 
 TEST_F(ResultsFileTest, TallyAndMetadataSurviveTheRoundTrip) {
@@ -273,9 +249,7 @@ TEST_F(ResultsFileTest, SamplesAreWrittenOnlyWhenGiven) {
   ASSERT_TRUE(has(f, "/samples"));
   EXPECT_EQ(read_doubles(f, "/samples/shed_mw"), s.samples.shed_mw);
   EXPECT_EQ(read_doubles(f, "/samples/destroyed_offset").size(), s.samples.size() + 1);
-  h5::Dataset ds(H5Dopen2(f.get(), "/samples/shed_mw", H5P_DEFAULT), "shed_mw");
-  h5::PropList dcpl(H5Dget_create_plist(ds.get()), "plist");
-  EXPECT_EQ(H5Pget_layout(dcpl.get()), H5D_CHUNKED);
+  EXPECT_TRUE(f.is_chunked("/samples/shed_mw"));
 }
 
 TEST_F(ResultsFileTest, OverwritesAnExistingFileAndLeavesNoTemporary) {
@@ -303,7 +277,7 @@ TEST_F(ResultsFileTest, RejectsFilesThatAreNotResults) {
 
   h5::silence_errors();
   const std::string bare = path("bare.h5");
-  h5::File(H5Fcreate(bare.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create").close("close");
+  h5::File::create(bare).close();
   EXPECT_THROW(read_tally_file(bare), InputError);
 }
 
