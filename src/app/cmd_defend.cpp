@@ -22,6 +22,7 @@ Json value_json(const ObjectiveValue& v) {
 
 std::vector<std::string> names_of(const TargetSet& ts, const std::vector<int>& targets) {
   std::vector<std::string> n;
+  n.reserve(targets.size());
   for (int t : targets) n.push_back(ts.name[t]);
   return n;
 }

@@ -56,6 +56,7 @@ int cmd_eval(const std::vector<std::string>& args) {
     if (s.branch_tripped[e]) tripped.push_back(e + 1);
   for (int e : worker.evaluator().overloaded_first()) overloaded.push_back(e + 1);
   std::vector<std::string> names;
+  names.reserve(chosen.size());
   for (int t : chosen) names.push_back(ts.name[t]);
 
   if (json) {

@@ -85,15 +85,13 @@ void resolve_config_paths(po::parsed_options& parsed, const std::string& config_
     if (opt.value.empty() || opt.value.front().empty()) continue;
     std::string& v = opt.value.front();
     const std::string& key = opt.string_key;
-    if (key == "case" || key == "defence") {
-      v = resolve(v);
-    } else if (key == "targets" && v != "bus" && v != "transformer-groups") {
-      v = resolve(v);
-    } else if (key == "weights" && v != "degree" && v != "demand" && v != "generation" && v != "throughput") {
-      v = resolve_file_column(v);
-    } else if (key == "probabilities") {
-      v = resolve_file_column(v);
-    }
+    const bool a_file = key == "case" || key == "defence" ||
+                        (key == "targets" && v != "bus" && v != "transformer-groups");
+    const bool a_file_column =
+        key == "probabilities" ||
+        (key == "weights" && v != "degree" && v != "demand" && v != "generation" && v != "throughput");
+    if (a_file) v = resolve(v);
+    if (a_file_column) v = resolve_file_column(v);
   }
 }
 

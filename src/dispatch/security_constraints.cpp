@@ -86,7 +86,8 @@ std::vector<double> lp_flows(const Network& net, const OpfLp& lp) {
 // Violation columns (one up, one down, of cost `price`) for `count` existing rows from
 // `first_row` on, appended to the model.
 void add_violation_columns(OpfLp& lp, int first_row, int count, double price) {
-  std::vector<double> lo(2 * count, 0.0), up(2 * count, COIN_DBL_MAX), obj(2 * count, price), value;
+  const auto n = static_cast<std::size_t>(2) * static_cast<std::size_t>(count);
+  std::vector<double> lo(n, 0.0), up(n, COIN_DBL_MAX), obj(n, price), value;
   std::vector<CoinBigIndex> start(1, 0);
   std::vector<int> index;
   for (int r = 0; r < count; ++r)

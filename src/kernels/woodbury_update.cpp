@@ -149,7 +149,8 @@ bool WoodburyUpdate::set_active(const int* slots, int r) {
   for (int i = 0; i < r; ++i) {
     active_[i] = slots[i];
     prev_active_[i] = slots[i];
-    std::copy(m_.begin() + i * ld, m_.begin() + i * ld + r, lu_.begin() + i * ld);
+    const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(i) * ld;
+    std::copy(m_.begin() + row, m_.begin() + row + r, lu_.begin() + row);
   }
   r_ = r;
   prev_r_ = r;
