@@ -2,7 +2,8 @@
 # Build sre_bench (Release) and run the foundation benchmarks, 5 repetitions
 # each, then print a table of medians plus Eigen-vs-CHOLMOD ratios.
 #   bench/run_foundation.sh [FILTER_REGEX] [extra --benchmark_* args...]
-# Raw JSON goes to out/bench/foundation.json.
+# Raw JSON goes to bench/results/MACHINE-DATE-foundation.json (MACHINE: $MACHINE, else
+# the host name), the file docs/performance.md's foundation table cites.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,7 +15,7 @@ if [[ $# -gt 0 && "$1" != -* ]]; then
   shift
 fi
 BUILD_DIR=build
-JSON=out/bench/foundation.json
+JSON=bench/results/${MACHINE:-$(hostname -s)}-$(date -u +%F)-foundation.json
 
 # Configure Release and build only the benchmark program.
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DSRE_BUILD_BENCH=ON >/dev/null

@@ -71,7 +71,7 @@ int cmd_defend(const std::vector<std::string>& args) {
 
   StudyOptions so = o;
   if (so.samples == 0 && so.strike != "exhaustive") so.samples = 10000;
-  const Study study(so);  // validates the options before the (long) planning
+  const Study study(resolve(so));  // the study every candidate is judged on
   const TargetSet& ts = study.targets();
   if (!json) {
     std::printf("defend: budget %d, intercept %.3g, objective %s, attacker %s, %llu selection samples (seed %llu)\n",
@@ -98,7 +98,7 @@ int cmd_defend(const std::vector<std::string>& args) {
              std::to_string(progress.candidates_done.load()) + " of " + std::to_string(progress.candidates.load()) +
              " candidates judged";
     });
-    return plan_defence(so, d);
+    return plan_defence(study, d);
   }();
   write_defence_csv(out_path, ts, plan.targets, d.intercept);
 

@@ -36,7 +36,7 @@ int cmd_eval(const std::vector<std::string>& args) {
   o.strike = "uniform";
   o.k = 1;
   o.samples = 1;
-  const Study study(o);
+  const Study study(resolve(o));
   const TargetSet& ts = study.targets();
   std::vector<int> chosen;
   for (const std::string& id : split_list(destroy)) {

@@ -107,7 +107,7 @@ int cmd_merge(const std::vector<std::string>& args) {
   if (sha256_file(o.case_path) != first.case_sha256)
     throw InputError(o.case_path, 0, "its SHA-256 differs from the case the shards were run on (" + first.case_sha256 +
                                          "); give the same case file with --case");
-  const Study study(o);
+  const Study study(resolve(o));
   check_writable(out_path);
 
   std::vector<std::size_t> order(shards.size());

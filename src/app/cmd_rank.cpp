@@ -113,7 +113,7 @@ int cmd_rank(const std::vector<std::string>& args) {
   if (!results.empty()) {
     s = from_file(results);
   } else {
-    const Study study(o);
+    const Study study(resolve(o));
     const RunOutput run = run_samples(study, 0, study.samples(), threads, false, nullptr, nullptr);
     const Summary sum = summarize(run.tally, study.network().bus_demand_pos);
     s.samples = run.tally.n;

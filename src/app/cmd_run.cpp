@@ -189,7 +189,7 @@ bool make_plan(const std::vector<std::string>& args, Plan& p, int rank, int rank
   if (p.save_samples && (ranks > 1 || p.shard.count > 0 || !p.resume_path.empty()))
     throw UsageError("--save-samples works only in a single-process run without --shard or --resume");
 
-  p.study = std::make_unique<Study>(o);
+  p.study = std::make_unique<Study>(resolve(o));
   if (rank == 0) check_writable(p.out_path);
   if (!p.checkpoint_path.empty()) check_writable(p.checkpoint_path);
   p.n_threads = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());

@@ -48,7 +48,7 @@ int cmd_worst(const std::vector<std::string>& args) {
   o.strike = "uniform";
   o.k = 1;
   o.samples = 1;
-  const Study study(o);
+  const Study study(resolve(o));
   std::atomic<std::uint64_t> evaluations{0};
   w.evaluations = &evaluations;
   const WorstCaseResult r = [&] {

@@ -159,26 +159,23 @@ std::vector<double> evaluate_defence_full(const StudyConfig& config, const std::
   return run.samples.shed_mw;
 }
 
-DefencePlan plan_defence(const StudyOptions& options_in, const DefenceOptions& d) {
+DefencePlan plan_defence(const Study& study, const DefenceOptions& d) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (!options_in.defence.empty())
+  const StudyConfig& config = study.config();
+  if (!config.given.defence.empty())
     throw InputError("sre defend plans the defence itself: remove `defence` from the study options");
   if (d.budget < 1) throw InputError("--budget must be >= 1");
   if (!(d.intercept > 0.0 && d.intercept <= 1.0)) throw InputError("--intercept must be in (0, 1]");
   if (d.threads < 0) throw InputError("--threads must be >= 0");
-  StudyOptions options = options_in;
-  if (options.samples == 0 && options.strike != "exhaustive") options.samples = 10000;
-  if (d.weighted_attacker && options.strike != "uniform" && options.strike != "weighted")
+  if (d.weighted_attacker && config.strike != StrikeModel::kUniform && config.strike != StrikeModel::kWeighted)
     throw InputError("--attacker weighted needs --strike uniform or weighted (the attacker picks k targets)");
 
-  const StudyConfig config = resolve(options);
-  const Study study(config);
   const TargetSet& ts = study.targets();
   const int nt = ts.size();
   const double total = study.network().total_demand_pos;
   const int n_threads = d.threads > 0 ? d.threads : tbb::this_task_arena::max_concurrency();
   const std::uint64_t N = study.samples();
-  const std::uint64_t seed = options.seed;
+  const std::uint64_t seed = config.seed;
   const double q = d.intercept;
 
   DefencePlan plan;

@@ -128,9 +128,9 @@ struct DefencePlan {
   double seconds = 0.0;
 };
 
-// `options` defines the study (strike model, k, samples: 0 means 10000, seed);
-// its `defence` must be empty. Throws InputError.
-DefencePlan plan_defence(const StudyOptions& options, const DefenceOptions& defence);
+// `study` is what every candidate is judged on (its strike model, k, samples, seed); it
+// must have no defence of its own. Throws InputError.
+DefencePlan plan_defence(const Study& study, const DefenceOptions& defence);
 
 // Writes FILE.csv with header target,intercept (accepted by `sre run --defence`).
 void write_defence_csv(const std::string& path, const TargetSet& targets, const std::vector<int>& defended, double q);

@@ -22,8 +22,6 @@
 
 namespace sre {
 
-Study::Study(const StudyOptions& options) : Study(resolve(options)) {}
-
 Study::Study(StudyConfig config) : config_(std::move(config)), response_(config_.response) {
   const StudyConfig& c = config_;
   const auto nt = static_cast<std::size_t>(c.targets.size());

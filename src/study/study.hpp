@@ -28,9 +28,9 @@ class Study {
  public:
   // Builds the study of a resolved configuration: the base dispatch, the base case, the
   // strike sampler (throws InputError where the dispatched network refuses it).
+  // The option strings become a configuration by resolve() (study_config.hpp), which checks
+  // every option and reads every file before anything is solved.
   explicit Study(StudyConfig config);
-  // Study(resolve(options)): validates every option (throws InputError) before any sampling.
-  explicit Study(const StudyOptions& options);
 
   const StudyConfig& config() const { return config_; }
   // The option strings the configuration was resolved from.

@@ -328,9 +328,9 @@ TEST(FastSolver, RunResultsAgree) {
     o.k = 4;
     o.samples = 1500;
     o.solver = "reference";
-    const Study ref(o);
+    const Study ref(resolve(o));
     o.solver = "fast";
-    const Study fast(o);
+    const Study fast(resolve(o));
     const RunOutput a = run_samples(ref, 0, o.samples, 2, false, nullptr, nullptr);
     const RunOutput b = run_samples(fast, 0, o.samples, 2, false, nullptr, nullptr);
     Tally ta = a.tally, tb = b.tally;
@@ -367,7 +367,7 @@ TEST(FastSolver, StudyRejectsUnknownSolver) {
   StudyOptions o;
   o.case_path = test::data_path("cases/pglib_opf_case14_ieee.m");
   o.solver = "magic";
-  EXPECT_ANY_THROW(Study s(o));
+  EXPECT_ANY_THROW(Study s(resolve(o)));
   EXPECT_EQ(StudyOptions{}.solver, "fast");
 }
 

@@ -29,7 +29,7 @@ TEST_P(WorstEqualsExhaustive, MaximumMatchesExhaustiveRun) {
   StudyOptions o = options_for(name);
   o.strike = "exhaustive";
   o.k = k;
-  const Study exhaustive(o);
+  const Study exhaustive(resolve(o));
   const RunOutput run = run_samples(exhaustive, 0, exhaustive.samples(), 0, false, nullptr, nullptr);
 
   WorstCaseOptions w;
@@ -67,7 +67,7 @@ TEST(DefencePlanner, GreedyStepsReduceObjectiveAndMatchFullRun) {
   d.intercept = 0.9;
   d.validate = true;
   d.threads = 2;
-  const DefencePlan plan = plan_defence(o, d);
+  const DefencePlan plan = plan_defence(Study(resolve(o)), d);
   ASSERT_EQ(plan.steps.size(), 3u);
   EXPECT_LT(plan.steps.front().after.value, plan.steps.front().before.value);
   for (const DefenceStep& s : plan.steps) {
@@ -83,12 +83,12 @@ TEST(DefencePlanner, GreedyStepsReduceObjectiveAndMatchFullRun) {
 
   const std::string csv = (std::filesystem::temp_directory_path() / ("planner_test_" + std::to_string(getpid()) + ".csv")).string();
   {
-    const Study plain(o);
+    const Study plain(resolve(o));
     write_defence_csv(csv, plain.targets(), plan.targets, d.intercept);
   }
   StudyOptions od = o;
   od.defence = csv;
-  const Study defended(od);
+  const Study defended(resolve(od));
   const RunOutput run = run_samples(defended, 0, defended.samples(), 2, false, nullptr, nullptr);
   const Summary sum = summarize(run.tally, defended.network().bus_demand_pos);
   EXPECT_EQ(sum.shed_mw.mean, plan.steps.back().after.value);
@@ -112,7 +112,7 @@ TEST(DefencePlanner, CvarObjectiveStepsAreMonotone) {
   d.intercept = 1.0;
   d.objective = parse_objective("cvar90");
   d.validate = false;
-  const DefencePlan plan = plan_defence(o, d);
+  const DefencePlan plan = plan_defence(Study(resolve(o)), d);
   ASSERT_EQ(plan.steps.size(), 2u);
   for (const DefenceStep& s : plan.steps) EXPECT_LE(s.after.value, s.before.value);
   const std::vector<double> full = evaluate_defence_full(resolve(o), plan.targets, d.intercept, false, 1);
@@ -127,7 +127,7 @@ TEST(DefencePlanner, WeightedAttackerRuns) {
   d.budget = 1;
   d.weighted_attacker = true;
   d.validate = false;
-  const DefencePlan plan = plan_defence(o, d);
+  const DefencePlan plan = plan_defence(Study(resolve(o)), d);
   ASSERT_EQ(plan.steps.size(), 1u);
   EXPECT_LE(plan.steps[0].after.value, plan.steps[0].before.value);
 }

@@ -39,7 +39,7 @@ StudyOptions small_study() {
 }
 
 TEST(ClusterMerge, AnySplitGivesTheSameBits) {
-  const Study study(small_study());
+  const Study study(resolve(small_study()));
   const RunOutput whole = run_samples(study, 0, study.samples(), 2, false, nullptr, nullptr);
   const auto expected = tally_to_words(whole.tally);
   for (int n : {2, 3, 5}) {
@@ -56,7 +56,7 @@ TEST(ClusterMerge, AnySplitGivesTheSameBits) {
 TEST(ClusterMerge, StopAndResumeGivesTheSameBits) {
   StudyOptions o = small_study();
   o.samples = 10000;  // more than one chunk (16 blocks of 256 per thread)
-  const Study study(o);
+  const Study study(resolve(o));
   const auto expected = tally_to_words(run_samples(study, 0, study.samples(), 2, false, nullptr, nullptr).tally);
   std::atomic<bool> stop{false};
   int chunks = 0;
@@ -69,7 +69,7 @@ TEST(ClusterMerge, StopAndResumeGivesTheSameBits) {
 }
 
 TEST(TallyBuffer, RoundTripsExactly) {
-  const Study study(small_study());
+  const Study study(resolve(small_study()));
   Tally t = run_samples(study, 0, 600, 1, false, nullptr, nullptr).tally;
   t.shed_sumsq = (static_cast<i128>(1) << 126) + 12345;
   t.bin_sum[3] = -1;

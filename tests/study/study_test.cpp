@@ -119,7 +119,7 @@ TEST(StrikeSampler, IndependentExtremes) {
 }
 
 TEST(Study, SameBitsOnAnyThreadCountAndSplit) {
-  const Study study(options("pglib_opf_case118_ieee", "uniform", 3, 3000));
+  const Study study(resolve(options("pglib_opf_case118_ieee", "uniform", 3, 3000)));
   const RunOutput one = run_samples(study, 0, 3000, 1, false, nullptr, nullptr);
   const RunOutput two = run_samples(study, 0, 3000, 2, false, nullptr, nullptr);
   EXPECT_TRUE(one.tally == two.tally);
@@ -131,7 +131,7 @@ TEST(Study, SameBitsOnAnyThreadCountAndSplit) {
 }
 
 TEST(Study, ExhaustiveK1EqualsTheMeanOverSingleBusStrikes) {
-  const Study study(options("pglib_opf_case118_ieee", "exhaustive", 1, 0));
+  const Study study(resolve(options("pglib_opf_case118_ieee", "exhaustive", 1, 0)));
   ASSERT_EQ(study.samples(), 118u);
   const RunOutput run = run_samples(study, 0, study.samples(), 2, false, nullptr, nullptr);
   const Summary s = summarize(run.tally, study.network().bus_demand_pos);
@@ -194,9 +194,9 @@ TEST_P(Invariants, HoldOnThousandsOfRandomScenarios) {
   StudyOptions o = options(name, "uniform", 1, scenarios);
   o.solver = solver;
   o.response = "dc";
-  const Study dc(o);
+  const Study dc(resolve(o));
   o.response = "cascade";
-  const Study cascade(o);
+  const Study cascade(resolve(o));
   SampleWorker wd(dc), wc(cascade);
   SampleRng pick(77, 0, RngStream::kStrike);
   const int nt = dc.targets().size();
@@ -229,7 +229,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, Invariants,
 TEST(Study, StatisticsMatchAnIndependentComputationFromTheSavedSamples) {
   StudyOptions o = options("pglib_opf_case118_ieee", "weighted", 4, 5000);
   o.weights = "demand";
-  const Study study(o);
+  const Study study(resolve(o));
   const RunOutput run = run_samples(study, 0, 5000, 2, true, nullptr, nullptr);
   const SavedSamples& ss = run.samples;
   ASSERT_EQ(ss.size(), 5000u);
@@ -277,7 +277,7 @@ TEST(Study, StatisticsMatchAnIndependentComputationFromTheSavedSamples) {
 }
 
 TEST(Study, SavedSampleReEvaluatesToTheSameResult) {
-  const Study study(options("pglib_opf_case118_ieee", "uniform", 5, 300));
+  const Study study(resolve(options("pglib_opf_case118_ieee", "uniform", 5, 300)));
   const RunOutput run = run_samples(study, 0, 300, 2, true, nullptr, nullptr);
   SampleWorker w(study);
   for (std::size_t j = 0; j < run.samples.size(); j += 37) {
@@ -295,7 +295,7 @@ TEST(Study, BatchedSamplesEqualOneAtATime) {
     StudyOptions o = options("pglib_opf_case2383wp_k", "uniform", 3, 150);
     o.response = response;
     o.dispatch = "case";
-    const Study study(o);
+    const Study study(resolve(o));
     for (std::uint64_t begin : {0u, 3u}) {
       const RunOutput run = run_samples(study, begin, begin + 150, 1, true, nullptr, nullptr);
       SampleWorker w(study);
@@ -312,7 +312,7 @@ TEST(Study, BatchedSamplesEqualOneAtATime) {
 
 TEST(Study, DefenceInterceptsStrikes) {
   StudyOptions o = options("pglib_opf_case14_ieee", "uniform", 2, 2000);
-  const Study open(o);
+  const Study open(resolve(o));
   const RunOutput a = run_samples(open, 0, 2000, 2, false, nullptr, nullptr);
   EXPECT_EQ(a.tally.intercepted_sum, 0);
   EXPECT_EQ(a.tally.destroyed_sum, 4000);
@@ -325,7 +325,7 @@ TEST(Study, DefenceInterceptsStrikes) {
     std::fclose(f);
   }
   o.defence = plan;
-  const Study defended(o);
+  const Study defended(resolve(o));
   const RunOutput b = run_samples(defended, 0, 2000, 2, false, nullptr, nullptr);
   EXPECT_EQ(b.tally.destroyed_sum, 0);
   EXPECT_EQ(b.tally.intercepted_sum, 4000);
@@ -334,16 +334,16 @@ TEST(Study, DefenceInterceptsStrikes) {
 }
 
 TEST(Study, BadOptionsAreRefusedBeforeSampling) {
-  EXPECT_THROW(Study(options("case9", "uniform", 10, 1)), InputError);   // k > targets
-  EXPECT_THROW(Study(options("case9", "sideways", 1, 1)), InputError);  // unknown strike model
+  EXPECT_THROW(Study(resolve(options("case9", "uniform", 10, 1))), InputError);   // k > targets
+  EXPECT_THROW(Study(resolve(options("case9", "sideways", 1, 1))), InputError);  // unknown strike model
   StudyOptions o = options("case9", "independent", 1, 1);
   o.probability = 1.5;
-  EXPECT_THROW(Study{o}, InputError);
+  EXPECT_THROW(Study{resolve(o)}, InputError);
   o = options("case9", "uniform", 1, 1);
   o.response = "pray";
-  EXPECT_THROW(Study{o}, InputError);
+  EXPECT_THROW(Study{resolve(o)}, InputError);
   o = options("case9", "exhaustive", 2, 37);  // only 36 combinations
-  EXPECT_THROW(Study{o}, InputError);
+  EXPECT_THROW(Study{resolve(o)}, InputError);
 }
 
 }  // namespace
@@ -355,7 +355,7 @@ namespace {
 TEST(Study, RedispatchVolumeIsTalliedAndSaved) {
   StudyOptions o = options("pglib_opf_case118_ieee", "uniform", 3, 300);
   o.response = "opf";
-  const Study study(o);
+  const Study study(resolve(o));
   const RunOutput run = run_samples(study, 0, 300, 2, true, nullptr, nullptr);
   const Summary s = summarize(run.tally, study.network().bus_demand_pos);
   double sum = 0.0;
