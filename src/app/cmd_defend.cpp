@@ -8,6 +8,7 @@
 #include "app/study_options.hpp"
 #include "planning/defence_planner.hpp"
 #include "io/input_error.hpp"
+#include "io/output_file.hpp"
 
 namespace sre::cli {
 namespace {
@@ -67,7 +68,7 @@ int cmd_defend(const std::vector<std::string>& args) {
   if (attacker != "fixed" && attacker != "weighted") throw UsageError("--attacker must be fixed or weighted");
   d.objective = parse_objective(objective);
   d.weighted_attacker = attacker == "weighted";
-  check_writable(out_path);
+  check_output_path(out_path);
 
   StudyOptions so = o;
   if (so.samples == 0 && so.strike != "exhaustive") so.samples = 10000;

@@ -9,6 +9,7 @@
 #include "study/cluster.hpp"
 #include "study/study_identity.hpp"
 #include "io/input_error.hpp"
+#include "io/output_file.hpp"
 #include "results/results_file.hpp"
 #include "app/run_report.hpp"
 #include "io/sha256.hpp"
@@ -108,7 +109,7 @@ int cmd_merge(const std::vector<std::string>& args) {
     throw InputError(o.case_path, 0, "its SHA-256 differs from the case the shards were run on (" + first.case_sha256 +
                                          "); give the same case file with --case");
   const Study study(resolve(o));
-  check_writable(out_path);
+  check_output_path(out_path);
 
   std::vector<std::size_t> order(shards.size());
   for (std::size_t j = 0; j < shards.size(); ++j) order[shards[j].meta.shard_index] = j;

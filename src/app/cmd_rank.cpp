@@ -125,7 +125,7 @@ int cmd_rank(const std::vector<std::string>& args) {
     s.criticality_high = sum.criticality_ci95_high;
     swd_interval(run.tally, s);
   }
-  if (!csv.empty()) check_writable(csv);
+  if (!csv.empty()) check_output_path(csv);
 
   std::vector<double> value, lo, hi;
   std::string unit;

@@ -23,6 +23,7 @@
 #include "study/cluster.hpp"
 #include "app/option_values.hpp"
 #include "io/input_error.hpp"
+#include "io/output_file.hpp"
 #include "results/results_file.hpp"
 #include "app/run_report.hpp"
 #include "io/sha256.hpp"
@@ -190,8 +191,8 @@ bool make_plan(const std::vector<std::string>& args, Plan& p, int rank, int rank
     throw UsageError("--save-samples works only in a single-process run without --shard or --resume");
 
   p.study = std::make_unique<Study>(resolve(o));
-  if (rank == 0) check_writable(p.out_path);
-  if (!p.checkpoint_path.empty()) check_writable(p.checkpoint_path);
+  if (rank == 0) check_output_path(p.out_path);
+  if (!p.checkpoint_path.empty()) check_output_path(p.checkpoint_path);
   p.n_threads = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
   // Launchers bind processes to cores (Open MPI binds each rank to one core by default), and
   // oneTBB then runs fewer threads than asked: say so rather than run slow in silence.

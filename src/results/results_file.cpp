@@ -480,6 +480,4 @@ void SavedSamples::append(const SavedSamples& from) {
 #undef SRE_SAMPLE_LIST_APPEND
 }
 
-void check_writable(const std::string& path) { check_output_path(path); }
-
 }  // namespace sre

@@ -141,7 +141,5 @@ struct TargetTable {
 };
 TargetTable read_target_table(const std::string& path);
 
-// Checks that `path` can be created (its directory exists and is writable); throws InputError.
-void check_writable(const std::string& path);
 
 }  // namespace sre

@@ -16,6 +16,7 @@
 #include "flow/base_case.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/input_error.hpp"
+#include "io/output_file.hpp"
 #include "model/network.hpp"
 #include "results/results_file.hpp"
 #include "stats/summary.hpp"
@@ -263,9 +264,9 @@ TEST_F(ResultsFileTest, MissingDirectoryThrowsAndLeavesNothing) {
   const Study s;
   const std::string target = path("no_such_dir/results.h5");
   EXPECT_THROW(s.write(target), InputError);
-  EXPECT_THROW(check_writable(target), InputError);
+  EXPECT_THROW(check_output_path(target), InputError);
   EXPECT_TRUE(files().empty());
-  EXPECT_NO_THROW(check_writable(path("results.h5")));
+  EXPECT_NO_THROW(check_output_path(path("results.h5")));
   EXPECT_TRUE(files().empty());
 }
 
