@@ -29,6 +29,7 @@ step "build the sre binary (tests and benchmarks: scripts/test.sh)"
 SRE_TARGET=sre scripts/build.sh build -DSRE_BUILD_TESTS=OFF -DSRE_BUILD_BENCH=OFF
 
 step "sre run: uniform k = 3 strike study of $CASE (configs/uniform_k3.ini)"
+mkdir -p out  # sre writes into an existing folder only
 "$SRE" run --config configs/uniform_k3.ini --samples 50000 --out out/study118.h5
 echo "Monte Carlo results written to $ROOT/out/study118.h5 (layout: docs/results-format.md)"
 
