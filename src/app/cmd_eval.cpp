@@ -6,6 +6,7 @@
 #include "app/study_options.hpp"
 #include "app/option_values.hpp"
 #include "io/input_error.hpp"
+#include "results/results_file.hpp"
 
 namespace sre::cli {
 
@@ -62,19 +63,11 @@ int cmd_eval(const std::vector<std::string>& args) {
   if (json) {
     Json j;
     j["destroyed"] = names;
-    j["shed_mw"] = r.shed_mw;
-    j["shed_fraction"] = r.shed_fraction;
-    j["n_islands"] = r.n_islands;
-    j["n_dead_islands"] = r.n_dead_islands;
-    j["n_struck"] = r.n_struck;
-    j["n_destroyed"] = r.n_destroyed;
-    j["n_intercepted"] = r.n_intercepted;
-    j["n_overloaded_first"] = r.n_overloaded_first;
-    j["n_tripped"] = r.n_tripped;
-    j["cascade_steps"] = r.cascade_steps;
-    j["cap_hit"] = r.cap_hit;
-    j["max_loading_first"] = r.max_loading_first;
-    j["redispatch_mw"] = r.redispatch_mw;
+    // The sample's figures under the names and in the order of the saved samples' columns
+    // (one field list: a column added there is reported here too).
+#define SRE_EVAL_COLUMN(name, type) j[#name] = r.name;
+    SRE_SAMPLE_COLUMNS(SRE_EVAL_COLUMN)
+#undef SRE_EVAL_COLUMN
     j["overloaded_first_branches"] = overloaded;
     j["tripped_branches"] = tripped;
     j["total_demand_mw"] = net.total_demand_pos;
