@@ -227,6 +227,7 @@ bool make_plan(const std::vector<std::string>& args, Plan& p, int rank, int rank
   m.rule = o.rule;
   m.solver = o.solver;
   m.k = o.k;
+  m.k_classes = o.k_classes;
   m.n_grandfathered = p.study->base().n_grandfathered;
   m.base_shed_mw = p.study->base().shed_mw;
   m.threads = p.n_threads;

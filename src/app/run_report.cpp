@@ -53,7 +53,8 @@ void print_summary_table(std::FILE* out, const Study& study, const Summary& s, d
   const auto& mw = s.shed_mw;
   const double total = study.network().total_demand_pos;
   std::fprintf(out, "sre study: %s\n", o.case_path.c_str());
-  std::fprintf(out, "  strike %s, k=%d, targets %s (%d), seed %llu\n", o.strike.c_str(), o.k, o.targets.c_str(),
+  const std::string k = o.k_classes.empty() ? std::to_string(o.k) : o.k_classes;
+  std::fprintf(out, "  strike %s, k=%s, targets %s (%d), seed %llu\n", o.strike.c_str(), k.c_str(), o.targets.c_str(),
                study.targets().size(), static_cast<unsigned long long>(o.seed));
   std::fprintf(out, "  %s\n", study.assumptions().c_str());
   std::string who = std::to_string(shape.threads) + (shape.threads == 1 ? " thread" : " threads");

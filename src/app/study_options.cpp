@@ -14,12 +14,19 @@ void add_study_options(po::options_description& desc, StudyOptions& o) {
   desc.add_options()
       ("case", po::value(&o.case_path), "MATPOWER case file (format version 2, .m); required")
       ("targets", po::value(&o.targets)->default_value(o.targets),
-       "what a strike destroys: bus (each in-service bus), transformer-groups (buses joined by\n"
-       "transformers form one substation), or FILE.csv with columns bus_id,substation")
+       "what a strike destroys, a comma-separated union of: bus (each in-service bus), transformer-groups\n"
+       "(buses joined by transformers form one substation) or FILE.csv with columns bus_id,substation (the\n"
+       "substations: one of these three); branch (each in-service branch, named branch:ROW); generator (each\n"
+       "in-service unit with Pg >= 0, named gen:ROW); FILE.csv with columns element,target (elements bus:ID,\n"
+       "branch:ROW, gen:ROW grouped into named targets, e.g. a plant with its units and step-up transformer).\n"
+       "ROW is the 1-based row of mpc.branch or mpc.gen. E.g. --targets bus,generator")
       ("strike", po::value(&o.strike)->default_value(o.strike),
        "strike model: uniform (k distinct targets), weighted (k targets drawn in proportion to\n"
        "--weights), independent (each target with probability p), exhaustive (every k-subset once)")
-      ("k", whole(&o.k, "k", 1, 1000000), "targets struck per sample (uniform, weighted, exhaustive)")
+      ("k", po::value<std::string>()->default_value(std::to_string(o.k))->notifier([&o](const std::string& v) { parse_k(v, o); }),
+       "targets struck per sample (uniform, weighted, exhaustive): one k over all targets, or a budget per\n"
+       "class, e.g. bus:2,branch:1 (each class drawn within itself; exhaustive enumerates the product of the\n"
+       "classes' combinations)")
       ("weights", po::value(&o.weights)->default_value(o.weights),
        "weights for --strike weighted: degree, demand, generation, throughput, or FILE.csv:COLUMN\n"
        "(CSV with a `target` column)")
@@ -123,7 +130,7 @@ std::string study_to_ini(const StudyOptions& o) {
   s << "case = " << o.case_path << "\n";
   s << "targets = " << o.targets << "\n";
   s << "strike = " << o.strike << "\n";
-  s << "k = " << o.k << "\n";
+  s << "k = " << (o.k_classes.empty() ? std::to_string(o.k) : o.k_classes) << "\n";
   if (o.strike == "weighted") s << "weights = " << o.weights << "\n";
   if (!std::isnan(o.probability)) s << "probability = " << o.probability << "\n";
   if (!o.probabilities.empty()) s << "probabilities = " << o.probabilities << "\n";

@@ -181,6 +181,11 @@ bool WoodburyPath::forward_rhs_by_superposition(const Network& net, const GridSt
     for (int i : {net.br_from[e], net.br_to[e]})
       if (!s.bus_alive[i] && !ws_.seen(i)) correct(i, 0.0);
   ws_.unsee();
+  // Buses of the largest island whose generators were lost (generator targets) depart from
+  // the intact supplies the shared solves assume (those of other islands are corrected above).
+  if (s.island_kind[m] == IslandKind::kLive)
+    for (int i : s.supply_changed_buses)
+      if (s.bus_alive[i] && s.island_of[i] == m) correct(i, s.injection_mw[i] * inv_base);
   if (static_cast<int>(corr_pos_.size()) > kMaxCorrections) return false;
   for (int e : sh.shifters) {
     const int f = net.br_from[e];

@@ -13,6 +13,13 @@ void GridState::resize(const Network& net) {
   removed_branches.reserve(nl);
   destroyed_buses.clear();
   destroyed_buses.reserve(nb);
+  lost_generators.clear();
+  lost_generators.reserve(net.n_gen());
+  gen_lost.assign(net.n_gen(), 0);
+  supply_changed_buses.clear();
+  supply_changed_buses.reserve(nb);
+  own_supply_base = net.bus_supply_base;
+  own_supply_cap = net.bus_supply_cap;
   island_of.resize(nb);
   island_offset.resize(nb + 1);
   island_buses.resize(nb);
@@ -42,6 +49,13 @@ void GridState::reset_to_intact(const Network& net) {
   std::fill(branch_tripped.begin(), branch_tripped.end(), 0);
   removed_branches.clear();
   destroyed_buses.clear();
+  for (int g : lost_generators) gen_lost[g] = 0;
+  lost_generators.clear();
+  for (int i : supply_changed_buses) {
+    own_supply_base[i] = net.bus_supply_base[i];
+    own_supply_cap[i] = net.bus_supply_cap[i];
+  }
+  supply_changed_buses.clear();
   n_islands = 0;
   touched_buses = -1;
   any_redispatched = false;
@@ -58,6 +72,32 @@ void GridState::destroy_bus(const Network& net, int i) {
       removed_branches.push_back(e);
     }
   }
+}
+
+void GridState::cut_branch(int e) {
+  if (!branch_alive[e]) return;
+  branch_alive[e] = 0;
+  removed_branches.push_back(e);
+}
+
+void GridState::lose_generator(const Network& net, int g) {
+  const int i = net.gen_bus[g];
+  if (gen_lost[g] || !net.gen_in_service[g] || net.gen_pg[g] < 0.0) return;
+  gen_lost[g] = 1;
+  lost_generators.push_back(g);
+  // The bus's supply summed again without its lost units, in bus_supply_base's order.
+  double base = 0.0, cap = 0.0;
+  for (int p = net.bus_gen_offset[i]; p < net.bus_gen_offset[i + 1]; ++p) {
+    const int u = net.bus_gen[p];
+    if (gen_lost[u]) continue;
+    base += net.gen_pg[u];
+    cap += std::max(net.gen_pmax[u], net.gen_pg[u]);
+  }
+  const double neg = net.bus_demand[i] < 0.0 ? -net.bus_demand[i] : 0.0;
+  own_supply_base[i] = base + neg;
+  own_supply_cap[i] = cap + neg;
+  if (std::find(supply_changed_buses.begin(), supply_changed_buses.end(), i) == supply_changed_buses.end())
+    supply_changed_buses.push_back(i);
 }
 
 void GridState::trip_branch(int e) {

@@ -24,6 +24,14 @@ struct GridState {
   std::vector<int> removed_branches;
   // Buses destroyed in this sample (in service before), ascending.
   std::vector<int> destroyed_buses;
+  // Generators lost in this sample (generator targets, model section 4), in the order lost;
+  // gen_lost marks them. A lost generator supplies nothing (c = s = 0 in section 5).
+  std::vector<int> lost_generators;
+  std::vector<std::uint8_t> gen_lost;
+  // Buses whose supply lost a generator, in the order first changed; their S0 and C in
+  // this sample are own_supply_base/cap (the others' equal the network's).
+  std::vector<int> supply_changed_buses;
+  std::vector<double> own_supply_base, own_supply_cap;
 
   // --- islands: components of alive buses over alive branches ---
   int n_islands = 0;
@@ -77,11 +85,24 @@ struct GridState {
   std::vector<double> island_scratch;
   std::vector<IslandKind> island_kind_scratch;
 
+  // Per bus, section 5's base output S0 and capacity C in this sample: the network's, or
+  // after a generator loss the state's own (the same values wherever nothing was lost).
+  const double* supply_base(const Network& net) const {
+    return supply_changed_buses.empty() ? net.bus_supply_base.data() : own_supply_base.data();
+  }
+  const double* supply_cap(const Network& net) const {
+    return supply_changed_buses.empty() ? net.bus_supply_cap.data() : own_supply_cap.data();
+  }
+
   void resize(const Network& net);
   // Start a sample from the intact network (no allocation after the first call).
   void reset_to_intact(const Network& net);
   // Take bus i (and every branch at it) out.
   void destroy_bus(const Network& net, int i);
+  // Outages of element targets (model section 4), applied after destroy_bus(), before any
+  // trip: a branch cut (in removed_branches, not counted as tripped) and a lost generator.
+  void cut_branch(int e);
+  void lose_generator(const Network& net, int g);
   void trip_branch(int e);
   // After find_after_trips(): mark the islands that changed or hold an alive end of
   // removed_branches[first_trip...] as touched, and count their buses.

@@ -180,6 +180,14 @@ void aggregate_bus_demand_and_supply(Network& n) {
     n.bus_supply_cap[i] = gen_cap[i] + neg;
     n.total_demand_pos += n.bus_demand_pos[i];
   }
+  n.bus_gen_offset.assign(nb + 1, 0);
+  for (int g = 0; g < n.n_gen(); ++g)
+    if (n.gen_in_service[g] && n.gen_pg[g] >= 0.0) ++n.bus_gen_offset[n.gen_bus[g] + 1];
+  for (int i = 0; i < nb; ++i) n.bus_gen_offset[i + 1] += n.bus_gen_offset[i];
+  n.bus_gen.assign(n.bus_gen_offset[nb], 0);
+  std::vector<int> fill(n.bus_gen_offset.begin(), n.bus_gen_offset.end() - 1);
+  for (int g = 0; g < n.n_gen(); ++g)
+    if (n.gen_in_service[g] && n.gen_pg[g] >= 0.0) n.bus_gen[fill[n.gen_bus[g]]++] = g;
 }
 
 void find_reference_buses(Network& n) {

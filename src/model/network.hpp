@@ -33,6 +33,11 @@ struct Network {
   std::vector<int> gen_bus;  // bus index
   std::vector<double> gen_pg, gen_pmax, gen_pmin;
   std::vector<std::uint8_t> gen_in_service;
+  // The in-service generators of each bus with Pg >= 0 (the supplies of section 5), in row
+  // order (CSR): bus_gen[bus_gen_offset[i] .. bus_gen_offset[i+1]). Generator targets
+  // rebuild a bus's supply from them (GridState::lose_generator) in the order
+  // bus_supply_base sums them, so a bus that loses nothing keeps the same bits.
+  std::vector<int> bus_gen_offset, bus_gen;
 
   // --- branches (every row of the branch table) ---
   std::vector<int> br_from, br_to;  // bus indices

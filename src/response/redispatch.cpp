@@ -80,12 +80,13 @@ class RedispatchStage final : public ResponseStage {
   // rescaling of the islands the LP left alone counts as well).
   static double redispatch_mw(const Network& net, const GridState& s) {
     double sum = 0.0;
+    const double* supply_base = s.supply_base(net);
     for (int k = 0; k < s.n_islands; ++k) {
       const bool own = s.any_redispatched && s.island_redispatched[k];
       for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
         const int i = s.island_buses[p];
         const double ratio = own ? s.bus_served_ratio[i] : s.island_served_ratio[k];
-        sum += std::abs(s.injection_mw[i] + net.bus_demand_pos[i] * ratio - net.bus_supply_base[i]);
+        sum += std::abs(s.injection_mw[i] + net.bus_demand_pos[i] * ratio - supply_base[i]);
       }
     }
     return sum;

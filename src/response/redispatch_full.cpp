@@ -41,8 +41,9 @@ class FullRedispatch final : public Redispatch {
     }
     supply_.assign(net.n_bus(), 0.0);
     served_.assign(net.n_bus(), 0.0);
+    const double* supply_base = ctx.state.supply_base(net);
     for (int i = 0; i < net.n_bus(); ++i) {
-      supply_[i] = net.bus_supply_base[i] + x_[up(i)] - x_[dn(i)];
+      supply_[i] = supply_base[i] + x_[up(i)] - x_[dn(i)];
       served_[i] = x_[sv(i)];
     }
     apply(net, ctx.state, need, supply_.data(), served_.data());
@@ -143,6 +144,14 @@ class FullRedispatch final : public Redispatch {
       m.setColumnBounds(up(i), 0.0, 0.0);
       m.setColumnBounds(dn(i), net.bus_supply_base[i], net.bus_supply_base[i]);
       m.setColumnBounds(sv(i), 0.0, 0.0);
+    }
+    // Buses that lost generators (generator targets): their S0 and C in this sample.
+    for (int i : s.supply_changed_buses) {
+      if (!s.bus_alive[i]) continue;
+      const double s0 = s.own_supply_base[i], c = s.own_supply_cap[i];
+      m.setRowBounds(i, s0, s0);
+      m.setColumnBounds(up(i), 0.0, std::max(0.0, c - s0));
+      m.setColumnBounds(dn(i), 0.0, s0);
     }
     for (int e : s.removed_branches) {
       m.setColumnBounds(fl(e), 0.0, 0.0);

@@ -121,9 +121,11 @@ class ReducedRedispatch final : public Redispatch {
     col_kind_.clear();
     col_upper_.clear();
     balance_rhs_ = 0.0;
+    const double* supply_base = s.supply_base(net);
+    const double* supply_cap = s.supply_cap(net);
     for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
       const int i = s.island_buses[p];
-      const double d = net.bus_demand_pos[i], s0 = net.bus_supply_base[i], c = net.bus_supply_cap[i];
+      const double d = net.bus_demand_pos[i], s0 = supply_base[i], c = supply_cap[i];
       balance_rhs_ += d - s0;
       if (c - s0 > 0.0) add_column(i, Kind::kUp, c - s0);
       if (s0 > 0.0) add_column(i, Kind::kDown, s0);
@@ -203,7 +205,7 @@ class ReducedRedispatch final : public Redispatch {
     fixed_theta_.assign(net.n_bus(), 0.0);
     for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
       const int i = s.island_buses[p];
-      fixed_theta_[i] = net.bus_supply_base[i] - net.bus_demand_pos[i] - saved_injection_[i];
+      fixed_theta_[i] = s.supply_base(net)[i] - net.bus_demand_pos[i] - saved_injection_[i];
     }
     double* rhs = fixed_theta_.data();
     ctx.solver.solve_more(net, s, &rhs, 1);
@@ -363,7 +365,7 @@ class ReducedRedispatch final : public Redispatch {
       if (solved != Outcome::kOptimal) return solved;
       for (int p = s.island_offset[k]; p < s.island_offset[k + 1]; ++p) {
         const int i = s.island_buses[p];
-        supply_[i] = net.bus_supply_base[i];
+        supply_[i] = s.supply_base(net)[i];
         served_[i] = net.bus_demand_pos[i];
       }
       for (int j = 0; j < ncol_; ++j) {

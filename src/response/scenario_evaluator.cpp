@@ -186,16 +186,18 @@ void ScenarioEvaluator::solve_limited_flows_only() {
   }
 }
 
-const SampleOutcome& ScenarioEvaluator::evaluate(std::span<const int> destroyed_buses) {
-  begin(destroyed_buses);
+const SampleOutcome& ScenarioEvaluator::evaluate(const Outages& outages) {
+  begin(outages);
   return finish(false);
 }
 
-double* ScenarioEvaluator::begin(std::span<const int> destroyed_buses) {
+double* ScenarioEvaluator::begin(const Outages& outages) {
   const Network& net = *base_.net;
   solver_->new_sample();
   state_.reset_to_intact(net);
-  for (int i : destroyed_buses) state_.destroy_bus(net, i);
+  for (int i : outages.buses) state_.destroy_bus(net, i);
+  for (int e : outages.branches) state_.cut_branch(e);
+  for (int g : outages.generators) state_.lose_generator(net, g);
   overloaded_.clear();
   overloaded_first_.clear();
   outcome_ = SampleOutcome{};

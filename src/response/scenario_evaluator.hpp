@@ -11,6 +11,7 @@
 #include "flow/base_case.hpp"
 #include "flow/flow_solver.hpp"
 #include "model/grid_state.hpp"
+#include "model/outages.hpp"
 #include "topology/island_finder.hpp"
 #include "response/response.hpp"
 
@@ -70,14 +71,17 @@ class ScenarioEvaluator {
   ScenarioEvaluator(const BaseCase& base, const ResponseOptions& options, std::unique_ptr<FlowSolver> solver,
                     std::shared_ptr<const IntactTopology> intact = nullptr);
 
-  // Destroy the given buses (and so their branches, generators and demand) and respond.
-  const SampleOutcome& evaluate(std::span<const int> destroyed_buses);
+  // Apply the outages (destroyed buses with their branches, generators and demand; cut
+  // branches; lost generators) and respond.
+  const SampleOutcome& evaluate(const Outages& outages);
+  // Destroy the given buses only.
+  const SampleOutcome& evaluate(std::span<const int> destroyed_buses) { return evaluate(Outages{destroyed_buses, {}, {}}); }
 
   // evaluate() in two phases, for batched backward solves across scenarios (see
   // FlowSolver::begin_solve): begin() applies the outages and runs the first solve up to
   // its last triangular solve, returning the vector awaiting it (or nullptr); finish()
   // completes the sample. The outcome equals evaluate()'s bit for bit.
-  double* begin(std::span<const int> destroyed_buses);
+  double* begin(const Outages& outages);
   const SampleOutcome& finish(bool backward_done);
   int pending_size() const { return solver_->pending_size(); }
 

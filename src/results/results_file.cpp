@@ -176,6 +176,7 @@ void write_root(h5::File& file, const RunMetadata& m) {
   file.set_attribute("/", "rule", m.rule);
   file.set_attribute("/", "solver", m.solver);
   file.set_attribute("/", "k", m.k);
+  file.set_attribute("/", "k_classes", m.k_classes);
   file.set_attribute("/", "tol", m.tol);
   file.set_attribute("/", "dispatch", m.dispatch);
   file.write_scalar("/config", m.config_ini);
@@ -272,6 +273,17 @@ void write_summary(h5::File& file, const Summary& s) {
 void write_elements(h5::File& file, const Network& net, const TargetSet& targets, const Summary& s) {
   file.create_group("/targets");
   file.write_strings("/targets/name", targets.name);
+  // Each target's class and elements (bus:ID, branch:ROW, gen:ROW; CSR by element_offset).
+  std::vector<std::string> cls, elements;
+  std::vector<std::int64_t> element_offset{0};
+  for (int t = 0; t < targets.size(); ++t) {
+    cls.emplace_back(to_string(targets.target_class[t]));
+    for (std::string& e : targets.element_names(net, t)) elements.push_back(std::move(e));
+    element_offset.push_back(static_cast<std::int64_t>(elements.size()));
+  }
+  file.write_strings("/targets/class", cls);
+  file.write("/targets/element_offset", element_offset);
+  file.write_strings("/targets/element", elements);
   file.write("/targets/struck", s.target_struck);
   file.write("/targets/destroyed", s.target_destroyed);
   file.write("/targets/shed_mean_when_destroyed", s.shed_mean_when_destroyed);
@@ -355,6 +367,7 @@ RunMetadata read_meta(const h5::File& file) {
   m.rule = file.string_attribute("/", "rule");
   m.solver = file.string_attribute("/", "solver");
   m.k = file.attribute<int>("/", "k");
+  if (file.has_attribute("/", "k_classes")) m.k_classes = file.string_attribute("/", "k_classes");
   if (file.exists("/dispatch")) {
     m.dispatch = file.string_attribute("/dispatch", "asked");
     m.dispatch_used = file.string_attribute("/dispatch", "used");

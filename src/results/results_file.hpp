@@ -31,7 +31,8 @@ struct RunMetadata {
   // checkpoint, which holds [sample_begin, sample_end) of a longer range.
   bool complete = true;
   std::string response, strike, rule, solver;
-  int k = 0;
+  int k = 0;                // targets struck per sample (the budgets' sum)
+  std::string k_classes;    // per-class budgets ("bus:2,branch:1"), empty for one k
   // Base dispatch: as asked and as used (they differ when the OPF fell back to the case's
   // set-points, `dispatch_note` says why), the protection tolerance, and the single-branch
   // contingencies a scopf dispatch left insecure (rows 0-based; worst post-contingency

@@ -90,8 +90,40 @@ StrikeSampler::StrikeSampler(StrikeModel model, int n_targets, int k, const std:
   }
 }
 
+StrikeSampler::StrikeSampler(StrikeModel model, int n_targets, const std::vector<StrikeBudget>& budgets,
+                             const std::vector<double>& weights)
+    : model_(model), n_(n_targets), k_(0) {
+  if (model_ == StrikeModel::kIndependent)
+    throw InputError("--k per class: --strike independent strikes each target with its own probability and takes no k");
+  if (budgets.empty()) throw InputError("--k: no budget given");
+  combinations_ = 1;
+  int end = 0;
+  for (const StrikeBudget& b : budgets) {
+    if (b.first < end || b.count < 0 || b.first + b.count > n_)
+      throw std::invalid_argument("StrikeSampler: budgets' ranges must be disjoint, ascending and within the targets");
+    end = b.first + b.count;
+    std::vector<double> w;
+    if (model_ == StrikeModel::kWeighted)
+      w.assign(weights.begin() + b.first, weights.begin() + b.first + b.count);
+    parts_.emplace_back(model_, b.count, b.k, w, std::vector<double>{});
+    part_first_.push_back(b.first);
+    k_ += b.k;
+    if (model_ == StrikeModel::kExhaustive) {
+      const unsigned __int128 product = static_cast<unsigned __int128>(combinations_) * parts_.back().combinations();
+      if (product >= std::numeric_limits<std::uint64_t>::max())
+        throw InputError("--strike exhaustive with per-class budgets: the product of the classes' C(n, k) does not fit in "
+                         "64 bits; use smaller budgets or a sampled strike model");
+      combinations_ = static_cast<std::uint64_t>(product);
+    }
+  }
+}
+
 StrikeSampler::Scratch StrikeSampler::make_scratch() const {
   Scratch s;
+  if (!parts_.empty()) {
+    for (const StrikeSampler& p : parts_) s.parts.push_back(p.make_scratch());
+    return s;
+  }
   s.mark.assign(n_, 0);
   s.fenwick = fenwick_base_;
   return s;
@@ -99,11 +131,30 @@ StrikeSampler::Scratch StrikeSampler::make_scratch() const {
 
 int StrikeSampler::sample(std::uint64_t seed, std::uint64_t index, Scratch& s, int* out) const {
   SampleRng rng(seed, index, RngStream::kStrike);
+  if (parts_.empty()) return draw(rng, index, s, out);
+  // Each budget in turn from the one stream; ranges ascend, so the whole list is ascending.
+  int m = 0;
+  std::uint64_t rank = index;
+  for (std::size_t p = 0; p < parts_.size(); ++p) {
+    const StrikeSampler& part = parts_[p];
+    std::uint64_t part_rank = 0;
+    if (model_ == StrikeModel::kExhaustive) {
+      part_rank = rank % part.combinations();
+      rank /= part.combinations();
+    }
+    const int got = part.draw(rng, part_rank, s.parts[p], out + m);
+    for (int j = m; j < m + got; ++j) out[j] += part_first_[p];
+    m += got;
+  }
+  return m;
+}
+
+int StrikeSampler::draw(SampleRng& rng, std::uint64_t rank, Scratch& s, int* out) const {
   switch (model_) {
     case StrikeModel::kUniform: return sample_uniform(rng, s, out);
     case StrikeModel::kWeighted: return sample_weighted(rng, s, out);
     case StrikeModel::kIndependent: return sample_independent(rng, out);
-    case StrikeModel::kExhaustive: return sample_exhaustive(index, s, out);
+    case StrikeModel::kExhaustive: return sample_exhaustive(rank, s, out);
   }
   return 0;
 }

@@ -15,20 +15,34 @@ std::string to_string(StrikeModel m);
 // C(n, k), or UINT64_MAX when it does not fit in 64 bits.
 std::uint64_t binomial_saturated(std::uint64_t n, std::uint64_t k);
 
+// A per-class strike budget (model section 3): k targets drawn among targets
+// [first, first + count) (one class's contiguous range).
+struct StrikeBudget {
+  int first = 0, count = 0, k = 0;
+};
+
 class StrikeSampler {
  public:
   struct Scratch {
     std::vector<std::uint8_t> mark;
     std::vector<std::uint64_t> fenwick;
+    std::vector<Scratch> parts;  // per budget, when there are several
   };
 
   // weights: per target, for kWeighted (>= 0, at least k positive);
   // probabilities: per target, for kIndependent (in [0, 1]).
   StrikeSampler(StrikeModel model, int n_targets, int k, const std::vector<double>& weights,
                 const std::vector<double>& probabilities);
+  // Several budgets (one per class, ranges disjoint and ascending): each draws its k within
+  // its range by the model, one after the other from the sample's one random stream
+  // (weighted: weights within the range); exhaustive enumerates the product of the ranges'
+  // combinations, the first budget's rank varying fastest, so any index range is a shard.
+  // One budget over every target is the constructor above. Not for kIndependent.
+  StrikeSampler(StrikeModel model, int n_targets, const std::vector<StrikeBudget>& budgets,
+                const std::vector<double>& weights);
 
   StrikeModel model() const { return model_; }
-  int k() const { return k_; }
+  int k() const { return k_; }  // total over the budgets
   int n_targets() const { return n_; }
   // Number of combinations for kExhaustive (C(n, k), checked to fit in 64 bits).
   std::uint64_t combinations() const { return combinations_; }
@@ -39,6 +53,7 @@ class StrikeSampler {
   int sample(std::uint64_t seed, std::uint64_t index, Scratch& scratch, int* out) const;
 
  private:
+  int draw(class SampleRng& rng, std::uint64_t rank, Scratch& s, int* out) const;
   int sample_uniform(class SampleRng& rng, Scratch& s, int* out) const;
   int sample_weighted(class SampleRng& rng, Scratch& s, int* out) const;
   int sample_independent(class SampleRng& rng, int* out) const;
@@ -56,6 +71,9 @@ class StrikeSampler {
   bool complement_ = false;
   std::uint64_t combinations_ = 0;
   std::vector<std::uint64_t> binom_;  // C(m, j) for m <= n, j <= kc_
+  // Several budgets: one sampler per budget over its range, and the range's first target.
+  std::vector<StrikeSampler> parts_;
+  std::vector<int> part_first_;
 };
 
 }  // namespace sre

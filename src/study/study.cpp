@@ -45,7 +45,8 @@ Study::Study(StudyConfig config) : config_(std::move(config)), response_(config_
   if (c.strike == StrikeModel::kWeighted)
     weights_ = c.weight_kind == WeightKind::kPerTarget ? c.weights
                                                       : target_weights(net_, config_.targets, c.weight_kind, base_.state.flow_mw);
-  sampler_ = std::make_unique<StrikeSampler>(c.strike, config_.targets.size(), c.k, weights_, c.probabilities);
+  sampler_ = std::make_unique<StrikeSampler>(
+      make_strike_sampler(c.strike, config_.targets, c.k, c.budgets, weights_, c.probabilities));
 }
 
 std::string Study::assumptions() const {
@@ -98,7 +99,9 @@ SampleWorker::SampleWorker(const Study& study)
       scratch_(study.sampler().make_scratch()),
       struck_(study.targets().size()),
       destroyed_(study.targets().size()),
-      buses_(study.network().n_bus()) {
+      buses_(study.network().n_bus()),
+      branches_(study.network().n_branch()),
+      gens_(study.network().n_gen()) {
   evaluator_.solve_limited_flows_only();
 }
 
@@ -129,12 +132,31 @@ const SampleOutcome& SampleWorker::run_targets(std::span<const int> destroyed_ta
   return finish(false);
 }
 
+const SampleOutcome& SampleWorker::run_outages(const Outages& outages) {
+  n_struck_ = n_destroyed_ = 0;
+  n_buses_ = n_branches_ = n_gens_ = 0;
+  for (int i : outages.buses) buses_[n_buses_++] = i;
+  for (int e : outages.branches) branches_[n_branches_++] = e;
+  for (int g : outages.generators) gens_[n_gens_++] = g;
+  evaluator_.begin(outages);
+  finish(false);
+  outcome_.n_struck = outcome_.n_destroyed = n_buses_ + n_branches_ + n_gens_;
+  outcome_.n_intercepted = 0;
+  return outcome_;
+}
+
 double* SampleWorker::begin_destroyed() {
   const TargetSet& ts = study_.targets();
-  n_buses_ = 0;
-  for (int j = 0; j < n_destroyed_; ++j)
-    for (int p = ts.offset[destroyed_[j]]; p < ts.offset[destroyed_[j] + 1]; ++p) buses_[n_buses_++] = ts.buses[p];
-  return evaluator_.begin({buses_.data(), static_cast<std::size_t>(n_buses_)});
+  n_buses_ = n_branches_ = n_gens_ = 0;
+  for (int j = 0; j < n_destroyed_; ++j) {
+    const int t = destroyed_[j];
+    for (int p = ts.offset[t]; p < ts.offset[t + 1]; ++p) buses_[n_buses_++] = ts.buses[p];
+    for (int p = ts.branch_offset[t]; p < ts.branch_offset[t + 1]; ++p) branches_[n_branches_++] = ts.branches[p];
+    for (int p = ts.gen_offset[t]; p < ts.gen_offset[t + 1]; ++p) gens_[n_gens_++] = ts.gens[p];
+  }
+  return evaluator_.begin(Outages{{buses_.data(), static_cast<std::size_t>(n_buses_)},
+                                  {branches_.data(), static_cast<std::size_t>(n_branches_)},
+                                  {gens_.data(), static_cast<std::size_t>(n_gens_)}});
 }
 
 const SampleOutcome& SampleWorker::finish(bool backward_done) {

@@ -87,6 +87,9 @@ class SampleWorker {
   const SampleOutcome& finish(bool backward_done);
   // Evaluate an explicit set of destroyed targets (no draw; nothing intercepted).
   const SampleOutcome& run_targets(std::span<const int> destroyed_targets);
+  // Evaluate explicit element outages, whatever the targets (sre eval --outage); the
+  // outcome counts each element as one struck and destroyed target.
+  const SampleOutcome& run_outages(const Outages& outages);
   SampleDetail detail() const;
   std::span<const int> struck() const { return {struck_.data(), static_cast<std::size_t>(n_struck_)}; }
   std::span<const int> destroyed() const { return {destroyed_.data(), static_cast<std::size_t>(n_destroyed_)}; }
@@ -97,8 +100,8 @@ class SampleWorker {
   const Study& study_;
   ScenarioEvaluator evaluator_;
   StrikeSampler::Scratch scratch_;
-  std::vector<int> struck_, destroyed_, buses_;
-  int n_struck_ = 0, n_destroyed_ = 0, n_buses_ = 0;
+  std::vector<int> struck_, destroyed_, buses_, branches_, gens_;  // the destroyed targets' elements
+  int n_struck_ = 0, n_destroyed_ = 0, n_buses_ = 0, n_branches_ = 0, n_gens_ = 0;
   SampleOutcome outcome_;
 };
 

@@ -1,6 +1,9 @@
 #include "study/study_config.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <utility>
 
@@ -13,6 +16,76 @@ SolverKind parse_solver(const std::string& name) {
   if (name == "fast") return SolverKind::kFast;
   if (name == "reference") return SolverKind::kReference;
   throw InputError("--solver '" + name + "': allowed values are fast, reference");
+}
+
+void parse_k(const std::string& value, StudyOptions& o) {
+  auto whole = [&](const std::string& text, const std::string& what) {
+    char* end = nullptr;
+    const long v = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || v < 1 || v > 1000000)
+      throw InputError("--k " + value + ": " + what + " must be a whole number from 1 to 1000000");
+    return static_cast<int>(v);
+  };
+  if (value.find(':') == std::string::npos) {
+    o.k = whole(value, "k");
+    o.k_classes.clear();
+    return;
+  }
+  std::array<int, kTargetClasses> k{};
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    const std::size_t comma = std::min(value.find(',', start), value.size());
+    const std::string item = value.substr(start, comma - start);
+    const std::size_t colon = item.find(':');
+    if (colon == std::string::npos)
+      throw InputError("--k " + value + ": '" + item + "' is not CLASS:K; write e.g. --k bus:2,branch:1");
+    const TargetClass c = parse_target_class(item.substr(0, colon), "--k " + value);
+    if (k[static_cast<int>(c)] > 0)
+      throw InputError("--k " + value + ": class " + std::string(to_string(c)) + " is given twice");
+    k[static_cast<int>(c)] = whole(item.substr(colon + 1), std::string("the budget of class ") + to_string(c));
+    start = comma + 1;
+  }
+  o.k = 0;
+  o.k_classes.clear();
+  for (int c = 0; c < kTargetClasses; ++c) {
+    if (k[c] == 0) continue;
+    o.k += k[c];
+    o.k_classes += (o.k_classes.empty() ? "" : ",") + std::string(to_string(static_cast<TargetClass>(c))) + ":" +
+                   std::to_string(k[c]);
+  }
+}
+
+std::vector<StrikeBudget> class_budgets(const TargetSet& targets, const std::string& k_classes) {
+  std::vector<StrikeBudget> out;
+  if (k_classes.empty()) return out;
+  StudyOptions parsed;
+  parse_k(k_classes, parsed);  // canonical order: bus, branch, generator
+  std::size_t start = 0;
+  const std::string& canon = parsed.k_classes;
+  while (start < canon.size()) {
+    const std::size_t comma = std::min(canon.find(',', start), canon.size());
+    const std::string item = canon.substr(start, comma - start);
+    const std::size_t colon = item.find(':');
+    const TargetClass c = parse_target_class(item.substr(0, colon), "--k");
+    const int k = std::stoi(item.substr(colon + 1));
+    const int n = targets.class_size(c);
+    if (n == 0)
+      throw InputError("--k " + k_classes + ": the targets (--targets " + targets.kind + ") have no " + to_string(c) +
+                       " class; add it to --targets (e.g. --targets bus,branch,generator)");
+    if (k > n)
+      throw InputError("--k " + k_classes + ": class " + to_string(c) + " has " + std::to_string(n) +
+                       " targets, fewer than its budget " + std::to_string(k));
+    out.push_back(StrikeBudget{targets.class_begin[static_cast<int>(c)], n, k});
+    start = comma + 1;
+  }
+  return out;
+}
+
+StrikeSampler make_strike_sampler(StrikeModel model, const TargetSet& targets, int k,
+                                  const std::vector<StrikeBudget>& budgets, const std::vector<double>& weights,
+                                  const std::vector<double>& probabilities) {
+  if (budgets.empty()) return StrikeSampler(model, targets.size(), k, weights, probabilities);
+  return StrikeSampler(model, targets.size(), budgets, weights);
 }
 
 namespace {
@@ -43,10 +116,14 @@ void resolve_network(StudyConfig& c, std::shared_ptr<const Network> case_net) {
   c.case_net = std::move(case_net);
   c.targets = make_targets(*c.case_net, o.targets);
   const int nt = c.targets.size();
+  c.budgets = class_budgets(c.targets, o.k_classes);
   std::uint64_t combinations = 0;
   if (c.strike != StrikeModel::kIndependent)
-    combinations = StrikeSampler(c.strike == StrikeModel::kWeighted ? StrikeModel::kUniform : c.strike, nt, c.k, {}, {})
+    combinations = make_strike_sampler(c.strike == StrikeModel::kWeighted ? StrikeModel::kUniform : c.strike, c.targets,
+                                       c.k, c.budgets, {}, {})
                        .combinations();
+  else if (!c.budgets.empty())
+    throw InputError("--k " + o.k_classes + ": --strike independent strikes each target with its own probability and takes no k");
   c.dispatch = parse_dispatch(o.dispatch);
 
   if (c.strike == StrikeModel::kWeighted) {

@@ -22,7 +22,9 @@ namespace sre {
 struct StudyOptions {
   std::string case_path;
   std::string strike = "uniform";
-  int k = 3;
+  int k = 3;  // one k over all targets; with k_classes, their sum
+  // Per-class budgets as given, "bus:2,branch:1" (empty: one k over all targets).
+  std::string k_classes;
   std::string weights = "degree";
   double probability = std::numeric_limits<double>::quiet_NaN();
   std::string probabilities;  // FILE.csv:COLUMN
@@ -48,7 +50,9 @@ struct StudyConfig {
   std::shared_ptr<const Network> case_net;  // the case as read, before the base dispatch
   TargetSet targets;
   StrikeModel strike = StrikeModel::kUniform;
-  int k = 3;
+  int k = 3;  // targets struck per sample (the budgets' sum)
+  // Per-class budgets (--k bus:2,branch:1), in class order; empty: one k over all targets.
+  std::vector<StrikeBudget> budgets;
   // kWeighted: the weights' kind; kPerTarget's values (one per target) are in `weights`,
   // the other kinds are computed by Study from the dispatched network.
   WeightKind weight_kind = WeightKind::kDegree;
@@ -61,6 +65,18 @@ struct StudyConfig {
   std::uint64_t samples = 0;  // resolved: never 0
   std::uint64_t seed = 1;
 };
+
+// --k's value: a whole number (one budget over all targets) or per class,
+// "bus:2,branch:1" (classes bus, branch, generator, each at most once). Sets o.k (the sum)
+// and o.k_classes; throws InputError.
+void parse_k(const std::string& value, StudyOptions& o);
+// The per-class budgets of o.k_classes over the targets (empty when it is empty); throws
+// InputError when a class has no targets or fewer than its k.
+std::vector<StrikeBudget> class_budgets(const TargetSet& targets, const std::string& k_classes);
+// The study's strike sampler (Study builds it; resolve() counts combinations with it).
+StrikeSampler make_strike_sampler(StrikeModel model, const TargetSet& targets, int k,
+                                  const std::vector<StrikeBudget>& budgets, const std::vector<double>& weights,
+                                  const std::vector<double>& probabilities);
 
 // Checks every option and reads every file (case, targets, weights, probabilities,
 // defence), in that order; throws InputError naming the option, or the file and line.

@@ -31,8 +31,8 @@ double IslandBalancer::balance_island(const Network& net, GridState& s, int k) {
   {
     const int* bus = s.island_buses.data();
     const double* demand = net.bus_demand_pos.data();
-    const double* supply = net.bus_supply_base.data();
-    const double* cap = net.bus_supply_cap.data();
+    const double* supply = s.supply_base(net);
+    const double* cap = s.supply_cap(net);
     double d1 = 0.0, s01 = 0.0, c1 = 0.0;
     int p = begin;
     for (; p + 2 <= end; p += 2) {
@@ -56,11 +56,13 @@ double IslandBalancer::balance_island(const Network& net, GridState& s, int k) {
     return d;
   }
   s.island_kind[k] = IslandKind::kLive;
+  const double* supply_base = s.supply_base(net);
+  const double* supply_cap = s.supply_cap(net);
   if (d <= s0) {
     const double scale = s0 > 0.0 ? d / s0 : 0.0;
     for (int p = begin; p < end; ++p) {
       const int i = s.island_buses[p];
-      s.injection_mw[i] = net.bus_supply_base[i] * scale - net.bus_demand_pos[i];
+      s.injection_mw[i] = supply_base[i] * scale - net.bus_demand_pos[i];
     }
     s.island_shed[k] = 0.0;
     s.island_served_ratio[k] = 1.0;
@@ -68,8 +70,8 @@ double IslandBalancer::balance_island(const Network& net, GridState& s, int k) {
     const double f = (d - s0) / (c - s0);
     for (int p = begin; p < end; ++p) {
       const int i = s.island_buses[p];
-      const double sb = net.bus_supply_base[i];
-      s.injection_mw[i] = sb + f * (net.bus_supply_cap[i] - sb) - net.bus_demand_pos[i];
+      const double sb = supply_base[i];
+      s.injection_mw[i] = sb + f * (supply_cap[i] - sb) - net.bus_demand_pos[i];
     }
     s.island_shed[k] = 0.0;
     s.island_served_ratio[k] = 1.0;
@@ -77,7 +79,7 @@ double IslandBalancer::balance_island(const Network& net, GridState& s, int k) {
     const double ratio = c / d;
     for (int p = begin; p < end; ++p) {
       const int i = s.island_buses[p];
-      s.injection_mw[i] = net.bus_supply_cap[i] - net.bus_demand_pos[i] * ratio;
+      s.injection_mw[i] = supply_cap[i] - net.bus_demand_pos[i] * ratio;
     }
     s.island_shed[k] = d - c;
     s.island_served_ratio[k] = ratio;

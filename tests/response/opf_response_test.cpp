@@ -57,7 +57,7 @@ TEST(OpfResponse, LineLimitForcesShedAtTheLoadBus) {
   EXPECT_NEAR(cascade.evaluate(destroy).shed_mw, 100.0, 1e-9);
 
   // Nothing binds without the strike: no LP, nothing shed or moved.
-  const SampleOutcome none = opf.evaluate({});
+  const SampleOutcome none = opf.evaluate(Outages{});
   EXPECT_EQ(none.shed_mw, 0.0);
   EXPECT_EQ(none.redispatch_mw, 0.0);
 }
