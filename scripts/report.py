@@ -139,8 +139,18 @@ def study_from(f, path):
                     "lo": np.asarray(get("/targets/criticality_ci95_low"), dtype=float),
                     "hi": np.asarray(get("/targets/criticality_ci95_high"), dtype=float),
                     "shed_destroyed": np.asarray(get("/targets/shed_mean_when_destroyed"), dtype=float)}
+    n_targets = len(s["targets"]["name"])
+    if "/targets/class" in f:  # element targets (branches, units); older files hold substations only
+        off = np.asarray(get("/targets/element_offset"))
+        el = strings("/targets/element")
+        s["targets"]["class"] = strings("/targets/class")
+        s["targets"]["elements"] = [el[off[i]:off[i + 1]] for i in range(n_targets)]
+    else:
+        s["targets"]["class"] = ["bus"] * n_targets
+        s["targets"]["elements"] = None
     s["net"] = {k: np.asarray(get("/network/" + k)) for k in ("bus_id", "branch_from_bus_id", "branch_to_bus_id",
                                                              "branch_limit_mw", "target_bus_offset", "target_bus_id")}
+    s["net"]["gen_bus_id"] = np.asarray(f["/network/gen_bus_id"][()]) if "/network/gen_bus_id" in f else None
     s["branches"] = {k: np.asarray(get("/branches/" + k))
                      for k in ("index", "trip_probability", "overload_probability")}
     s["runtime"] = {k: get("/runtime/" + k) for k in ("sampling_seconds", "samples_per_second", "threads")}
@@ -378,6 +388,33 @@ def top_targets(s, count=TOP_TARGETS):
     return [int(i) for i in order if np.isfinite(crit[i])][:count]
 
 
+def mixed_classes(s):
+    """Whether the study's targets are of more than one class, or not substations."""
+    return any(c != "bus" for c in s["targets"]["class"])
+
+
+def target_label(s, i):
+    """A target's name, with its class when the study strikes more than substations."""
+    t = s["targets"]
+    name = t["name"][i]
+    return "%s (%s)" % (name, t["class"][i]) if mixed_classes(s) and not name.startswith(("branch:", "gen:")) else name
+
+
+def target_bus_rows(s, i):
+    """Rows of the buses where target i sits: its buses, its branches' ends, its units' buses."""
+    net, t = s["net"], s["targets"]
+    off = net["target_bus_offset"]
+    ids = list(net["target_bus_id"][off[i]:off[i + 1]])
+    for e in (t["elements"][i] if t["elements"] is not None else []):
+        kind, _, value = e.partition(":")
+        row = int(value) - 1
+        if kind == "branch":
+            ids += [net["branch_from_bus_id"][row], net["branch_to_bus_id"][row]]
+        elif kind == "gen" and net["gen_bus_id"] is not None:
+            ids.append(net["gen_bus_id"][row])
+    return bus_rows(net["bus_id"], np.asarray(ids, dtype=np.int64)) if ids else np.zeros(0, dtype=int)
+
+
 def fig_targets(s, rows, out_dir):
     t = s["targets"]
     fig, ax = plt.subplots(figsize=(8, max(3.5, 0.3 * len(rows) + 1.8)))
@@ -390,7 +427,7 @@ def fig_targets(s, rows, out_dir):
         for bar in np.asarray(bars.patches)[few]:  # a criticality from few samples: pale and hatched
             bar.set(facecolor="#f5cba7", edgecolor="#a04000", hatch="///", linewidth=0)
         ax.set_yticks(y)
-        ax.set_yticklabels([t["name"][i] for i in rows])
+        ax.set_yticklabels([target_label(s, i) for i in rows])
         handles = []
         if not few.all():
             handles.append(plt.Rectangle((0, 0), 1, 1, color="#e67e22",
@@ -510,9 +547,11 @@ def fig_network(s, xy, defended, out_dir):
         ax.scatter(xy[rows, 0], xy[rows, 1], s=max(12 * size, 60), facecolors="none", edgecolors="#1a9850",
                    linewidths=1.8, zorder=5)
     for rank, ti in enumerate(top_targets(s, 5)):  # name the five most critical targets
-        rows = np.flatnonzero(bus_target == ti)
+        rows = target_bus_rows(s, ti)
+        if len(rows) == 0:
+            continue
         cx, cy = xy[rows].mean(axis=0)
-        ax.annotate("%s (#%d)" % (t["name"][ti], rank + 1), (cx, cy), xytext=(12, 12), textcoords="offset points",
+        ax.annotate("%s (#%d)" % (target_label(s, ti), rank + 1), (cx, cy), xytext=(12, 12), textcoords="offset points",
                     arrowprops=dict(arrowstyle="-", color="#333333", lw=0.8),
                     fontsize=9, zorder=6, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="#555555", alpha=0.85))
 
@@ -557,17 +596,18 @@ def response_text(a):
 def settings_rows(s):
     a, ini, d = s["attrs"], s["ini"], s["dispatch"]
     strike = text(a.get("strike", "?"))
-    k = int(a.get("k", 0))
+    k_classes = text(a.get("k_classes", ""))
+    k = ("%s (per class: %s)" % (int(a.get("k", 0)), k_classes)) if k_classes else "%d" % int(a.get("k", 0))
     if strike == "uniform":
-        strike_text = "uniform: %d distinct targets per sample, equally likely" % k
+        strike_text = "uniform: %s distinct targets per sample, equally likely" % k
     elif strike == "weighted":
-        strike_text = "weighted: %d targets per sample, in proportion to %s" % (k, ini.get("weights", "?"))
+        strike_text = "weighted: %s targets per sample, in proportion to %s" % (k, ini.get("weights", "?"))
     elif strike == "independent" and "probability" in ini:
         strike_text = "independent: each target struck with probability %s" % fmt_num(ini["probability"])
     elif strike == "independent":
         strike_text = "independent: per-target probabilities from %s" % ini.get("probabilities", "?")
     elif strike == "exhaustive":
-        strike_text = "exhaustive: every set of %d targets once" % k
+        strike_text = "exhaustive: every set of %s targets once" % k
     else:
         strike_text = strike
     if d["used"] is None:
@@ -589,7 +629,7 @@ def settings_rows(s):
     rows = [("case", "%s (SHA-256 %s...)" % (text(a.get("case_path", "?")), text(a.get("case_sha256", ""))[:12])),
             ("targets", "%s (%d targets)" % (ini.get("targets", "?"), len(s["targets"]["name"]))),
             ("strike", strike_text),
-            ("k", "n/a (independent strikes)" if strike == "independent" else "%d" % k),
+            ("k", "n/a (independent strikes)" if strike == "independent" else k),
             ("response", response_text(a)),
             ("tol", "%g: a branch trips above its limit x %g" % (tol, 1 + tol)),
             ("dispatch", dispatch),
@@ -648,7 +688,8 @@ def section_targets(s, rows):
     if not rows:
         return h + ["<p>No target has a criticality estimate (none was destroyed, or every one always was).</p>"]
     off, ids = s["net"]["target_bus_offset"], s["net"]["target_bus_id"]
-    grouped = len(ids) != len(t["name"])  # targets are substations: list their buses
+    mixed = mixed_classes(s)
+    grouped = len(ids) != len(t["name"]) or mixed  # targets are groups of elements: list them
     few = [i for i in rows if t["destroyed"][i] < FEW_SAMPLES]
     if few:
         h.append("<p class='warn'>Warning: %d of these %d targets were destroyed in fewer than %d samples: their "
@@ -656,17 +697,17 @@ def section_targets(s, rows):
                  % (len(few), len(rows), FEW_SAMPLES))
     body = []
     for r, i in enumerate(rows, 1):
-        buses = ids[off[i]:off[i + 1]].tolist()
-        row = [r, t["name"][i]]
+        members = (t["elements"][i] if t["elements"] is not None else list(map(str, ids[off[i]:off[i + 1]].tolist())))
+        row = [r, t["name"][i]] + ([t["class"][i]] if mixed else [])
         if grouped:
-            row.append(", ".join(map(str, buses[:8])) + (" ... (%d buses)" % len(buses) if len(buses) > 8 else ""))
+            row.append(", ".join(members[:8]) + (" ... (%d elements)" % len(members) if len(members) > 8 else ""))
         ci = ("[%s, %s]" % (fmt_mw(t["lo"][i]), fmt_mw(t["hi"][i])) if np.isfinite(t["lo"][i])
               else "n/a (too few samples)")
         row += [fmt_mw(t["crit"][i]), ci,
                 fmt_mw(t["shed_destroyed"][i]), int(t["destroyed"][i]),
                 "<span class='warn'>ranking rests on few samples</span>" if i in few else ""]
         body.append(row)
-    header = ["rank", "target"] + (["buses"] if grouped else []) + [
+    header = ["rank", "target"] + (["class"] if mixed else []) + (["elements" if mixed else "buses"] if grouped else []) + [
         "criticality (MW)", "95% CI (MW)", "mean shed when destroyed (MW)", "destroyed in samples", ""]
     h.append(table(header, body, raw=(len(header) - 1,)))
     return h

@@ -197,6 +197,7 @@ void write_network(h5::File& file, const RunMetadata& m, const Network& net, con
   file.write("/network/branch_to_bus_id", bus_ids(net, net.br_to));
   file.write("/network/branch_limit_mw", limit_mw);
   file.write("/network/branch_rate_a_mw", net.br_rate_a);
+  file.write("/network/gen_bus_id", bus_ids(net, net.gen_bus));
   file.write_strings("/network/target_name", targets.name);
   file.write("/network/target_bus_offset", std::vector<std::int64_t>(targets.offset.begin(), targets.offset.end()));
   file.write("/network/target_bus_id", bus_ids(net, targets.buses));
