@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 #include <utility>
 
 #include "app/option_values.hpp"
@@ -28,7 +29,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // What ranking needs per target.
 struct TargetStats {
   std::uint64_t samples = 0;
-  std::vector<std::string> name;
+  std::vector<std::string> name, target_class;
   std::vector<double> destroyed, shed_when_destroyed, criticality, criticality_low, criticality_high;
   std::vector<double> swd_low, swd_high;  // NaN when unknown
 };
@@ -62,6 +63,7 @@ TargetStats from_file(const std::string& path) {
   TargetStats s;
   s.samples = t.samples;
   s.name = std::move(t.name);
+  s.target_class = std::move(t.target_class);
   s.destroyed = std::move(t.destroyed);
   s.shed_when_destroyed = std::move(t.shed_mean_when_destroyed);
   s.criticality = std::move(t.criticality);
@@ -118,6 +120,7 @@ int cmd_rank(const std::vector<std::string>& args) {
     const Summary sum = summarize(run.tally, study.network().bus_demand_pos);
     s.samples = run.tally.n;
     s.name = study.targets().name;
+    for (TargetClass c : study.targets().target_class) s.target_class.emplace_back(to_string(c));
     s.destroyed.assign(sum.target_destroyed.begin(), sum.target_destroyed.end());
     s.shed_when_destroyed = sum.shed_mean_when_destroyed;
     s.criticality = sum.criticality;
@@ -143,6 +146,8 @@ int cmd_rank(const std::vector<std::string>& args) {
     }
   }
   const std::vector<RankRow> rows = rank_targets(s.name, value, lo, hi);
+  std::unordered_map<std::string, std::string> class_of;  // target names are unique
+  for (std::size_t t = 0; t < s.name.size(); ++t) class_of.emplace(s.name[t], s.target_class[t]);
 
   if (!csv.empty()) {
     std::ostringstream out;
@@ -152,22 +157,25 @@ int cmd_rank(const std::vector<std::string>& args) {
       out << v;
       return out.str();
     };
-    std::string body = csv_row({"rank", "target", by, "ci95_low", "ci95_high", "overlap_above", "overlap_below"});
+    std::string body =
+        csv_row({"rank", "target", by, "ci95_low", "ci95_high", "overlap_above", "overlap_below", "class"});
     for (std::size_t i = 0; i < rows.size(); ++i)
       body += csv_row({text(i + 1), rows[i].name, text(rows[i].value), text(rows[i].ci95_low), text(rows[i].ci95_high),
-                       text(rows[i].overlap_above), text(rows[i].overlap_below)});
+                       text(rows[i].overlap_above), text(rows[i].overlap_below), class_of[rows[i].name]});
     write_file_atomically(csv, body, "ranking CSV");
   }
   std::printf("targets ranked by %s (%s), %llu samples; %zu of %zu targets have a value\n", by.c_str(), unit.c_str(),
               static_cast<unsigned long long>(s.samples), rows.size(), s.name.size());
-  std::printf("  %4s  %-16s  %12s  %-27s  %s\n", "rank", "target", by == "destroyed" ? "p" : "MW", "95% CI", "order vs next");
+  std::printf("  %4s  %-16s  %-9s  %12s  %-27s  %s\n", "rank", "target", "class", by == "destroyed" ? "p" : "MW", "95% CI",
+              "order vs next");
   const std::size_t shown = top == 0 ? rows.size() : std::min<std::size_t>(rows.size(), static_cast<std::size_t>(top));
   int unresolved = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) unresolved += rows[i].overlap_below;
   for (std::size_t i = 0; i < shown; ++i) {
     char ci[64];
     std::snprintf(ci, sizeof ci, "[%.4f, %.4f]", rows[i].ci95_low, rows[i].ci95_high);
-    std::printf("  %4zu  %-16s  %12.4f  %-27s  %s\n", i + 1, rows[i].name.c_str(), rows[i].value, ci,
+    std::printf("  %4zu  %-16s  %-9s  %12.4f  %-27s  %s\n", i + 1, rows[i].name.c_str(), class_of[rows[i].name].c_str(),
+                rows[i].value, ci,
                 i + 1 == rows.size() ? "" : rows[i].overlap_below ? "OVERLAP (unresolved)" : "resolved");
   }
   std::printf("\n  %d of %zu neighbouring pairs overlap: more samples would be needed to order them\n", unresolved,

@@ -467,6 +467,8 @@ TargetTable read_target_table(const std::string& path) {
     t.criticality_ci95_low = file.read<double>("/targets/criticality_ci95_low");
     t.criticality_ci95_high = file.read<double>("/targets/criticality_ci95_high");
     t.samples = file.attribute<std::uint64_t>("/summary", "samples");
+    t.target_class = file.exists("/targets/class") ? file.read_strings("/targets/class")
+                                                   : std::vector<std::string>(t.name.size(), "bus");
   } catch (const h5::Error& e) {
     throw InputError(path, 0, std::string("not a complete sre results file: ") + e.what());
   }
@@ -474,6 +476,7 @@ TargetTable read_target_table(const std::string& path) {
   for (const auto* v : {&t.destroyed, &t.shed_mean_when_destroyed, &t.criticality, &t.criticality_ci95_low,
                         &t.criticality_ci95_high})
     if (v->size() != nt) throw InputError(path, 0, "/targets/* datasets differ in length");
+  if (t.target_class.size() != nt) throw InputError(path, 0, "/targets/class and /targets/name differ in length");
   return t;
 }
 

@@ -137,6 +137,7 @@ SavedSamples read_saved_samples(const std::string& path);
 struct TargetTable {
   std::uint64_t samples = 0;
   std::vector<std::string> name;
+  std::vector<std::string> target_class;  // bus, branch or generator (all bus in files without /targets/class)
   std::vector<double> destroyed, shed_mean_when_destroyed, criticality, criticality_ci95_low, criticality_ci95_high;
   std::optional<StoredTally> stored;
 };

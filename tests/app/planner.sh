@@ -94,11 +94,11 @@ with h5py.File(sys.argv[1], "w") as f:
 PY
 "$SRE" rank --results "$T/synthetic.h5" --csv "$T/rank.csv" > "$T/rank.txt"
 cat > "$T/expect.csv" <<'CSV'
-rank,target,criticality,ci95_low,ci95_high,overlap_above,overlap_below
-1,b,5,4.8,5.2,0,1
-2,c,4.5,4,4.9,1,0
-3,d,2,1.9,2.1,0,0
-4,a,1,0.5,1.5,0,0
+rank,target,criticality,ci95_low,ci95_high,overlap_above,overlap_below,class
+1,b,5,4.8,5.2,0,1,bus
+2,c,4.5,4,4.9,1,0,bus
+3,d,2,1.9,2.1,0,0,bus
+4,a,1,0.5,1.5,0,0,bus
 CSV
 diff "$T/expect.csv" "$T/rank.csv" || fail "rank csv"
 grep -q "OVERLAP" "$T/rank.txt" || fail "rank text has no overlap flag"
