@@ -92,8 +92,16 @@ void resolve_config_paths(po::parsed_options& parsed, const std::string& config_
     if (opt.value.empty() || opt.value.front().empty()) continue;
     std::string& v = opt.value.front();
     const std::string& key = opt.string_key;
-    const bool a_file = key == "case" || key == "defence" ||
-                        (key == "targets" && v != "bus" && v != "transformer-groups");
+    if (key == "targets") {  // a union of classes and files: resolve the files
+      std::string out;
+      for (const std::string& item : split_list(v)) {
+        const bool keyword = item == "bus" || item == "transformer-groups" || item == "branch" || item == "generator";
+        out += (out.empty() ? "" : ",") + (keyword ? item : resolve(item));
+      }
+      v = out;
+      continue;
+    }
+    const bool a_file = key == "case" || key == "defence";
     const bool a_file_column =
         key == "probabilities" ||
         (key == "weights" && v != "degree" && v != "demand" && v != "generation" && v != "throughput");

@@ -21,6 +21,7 @@ WoodburyPath::WoodburyPath(const Network& net, const FastFlowShared& shared, Fas
   corr_pos_.reserve(sh_.n_var + 2 * sh_.shifters.size());
   corr_val_.reserve(sh_.n_var + 2 * sh_.shifters.size());
   sparse_work_.assign(sh_.n_var, 0.0);
+  share_.assign(sh_.n_var, 0.0);
   sparse_mark_.assign(sh_.n_var, 0);
   sparse_idx_.reserve(sh_.n_var);
   sparse_val_.reserve(sh_.n_var);
@@ -201,7 +202,12 @@ bool WoodburyPath::forward_rhs_by_superposition(const Network& net, const GridSt
   const double* fd = sh.fD.data();
   const double* fp = sh.fShift.data();
   double* x = ws_.x.data();
-  for (int p = 0; p < sh.n_var; ++p) x[p] = a * fs[p] + b * fh[p] - c * fd[p] + fp[p];
+  if (!(a == share_a_ && b == share_b_ && c == share_c_)) {
+    double* y = share_.data();
+    for (int p = 0; p < sh.n_var; ++p) y[p] = a * fs[p] + b * fh[p] - c * fd[p] + fp[p];
+    share_a_ = a, share_b_ = b, share_c_ = c;
+  }
+  std::copy(share_.begin(), share_.end(), x);
   if (sh.has_columns()) {
     // L^{-1} of the corrections: a combination of the precomputed columns.
     for (std::size_t j = 0; j < corr_pos_.size(); ++j) {

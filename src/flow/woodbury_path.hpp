@@ -12,6 +12,7 @@
 // One per thread; the columns of the modifications stay cached across scenarios (cascade
 // steps reuse them).
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "flow/fast_flow_shared.hpp"
@@ -61,6 +62,11 @@ class WoodburyPath {
   static constexpr int kMaxCorrections = 256;
   std::vector<int> corr_pos_, sparse_idx_;
   std::vector<double> corr_val_, sparse_work_, sparse_val_;
+  // The largest island's share a fS + b fH - c fD + fShift of the last (a, b, c) computed:
+  // consecutive samples that leave that island's balancing as it was (branch cuts that
+  // island nothing: every sample of an N-k study but the islanding ones) copy it.
+  std::vector<double> share_;
+  double share_a_ = std::numeric_limits<double>::quiet_NaN(), share_b_ = 0.0, share_c_ = 0.0;
   std::vector<unsigned char> sparse_mark_;
   // forward_sparse(): the most entries a right-hand side may have to take the sparse
   // forward solve.

@@ -202,7 +202,7 @@ double* ScenarioEvaluator::begin(const Outages& outages) {
   overloaded_first_.clear();
   outcome_ = SampleOutcome{};
   finder_.find(state_);
-  IslandBalancer::balance(net, state_);
+  IslandBalancer::balance(net, state_, base_.state);
   return stage_->first_solve_with_flows() ? solver_->begin_solve(net, state_) : nullptr;
 }
 

@@ -22,6 +22,42 @@ void IslandBalancer::balance(const Network& net, GridState& s) {
   s.injection_by_rule = true;
 }
 
+void IslandBalancer::balance(const Network& net, GridState& s, const GridState& intact) {
+  double destroyed = 0.0;
+  for (int i : s.destroyed_buses) {
+    s.injection_mw[i] = 0.0;
+    destroyed += net.bus_demand_pos[i];
+  }
+  s.destroyed_demand = destroyed;
+  double shed = destroyed;
+  for (int k = 0; k < s.n_islands; ++k) {
+    // Island k lies inside one intact island; with as many buses, it is that island.
+    const int begin = s.island_offset[k], size = s.island_offset[k + 1] - begin;
+    const int j = intact.island_of[s.island_buses[begin]];
+    bool whole = j >= 0 && intact.island_offset[j + 1] - intact.island_offset[j] == size;
+    for (int i : s.supply_changed_buses) whole = whole && s.island_of[i] != k;
+    shed += whole ? copy_island(s, k, intact, j) : balance_island(net, s, k);
+  }
+  s.shed_mw = shed;
+  s.injection_by_rule = true;
+}
+
+double IslandBalancer::copy_island(GridState& s, int k, const GridState& intact, int j) {
+  s.island_demand[k] = intact.island_demand[j];
+  s.island_supply_base[k] = intact.island_supply_base[j];
+  s.island_supply_cap[k] = intact.island_supply_cap[j];
+  s.island_kind[k] = intact.island_kind[j];
+  s.island_shed[k] = intact.island_shed[j];
+  s.island_served_ratio[k] = intact.island_served_ratio[j];
+  const double* from = intact.injection_mw.data();
+  double* to = s.injection_mw.data();
+  for (int p = s.island_offset[k], end = s.island_offset[k + 1]; p < end; ++p) {
+    const int i = s.island_buses[p];
+    to[i] = from[i];
+  }
+  return s.island_shed[k];
+}
+
 double IslandBalancer::balance_island(const Network& net, GridState& s, int k) {
   const int begin = s.island_offset[k], end = s.island_offset[k + 1];
   // Two partial sums of each total (even and odd places in the island's bus list, then

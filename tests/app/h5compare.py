@@ -3,7 +3,10 @@ except what legitimately differs between runs of the same study: /runtime,
 and the root attributes created_utc and command_line.
 
 usage: python3 h5compare.py A.h5 B.h5   (exit 0 when identical, 1 with a list of differences)
+Environment H5COMPARE_ALLOW_NEW: comma-separated datasets or attributes (`/group@name`) that
+B may hold and A not (what a newer version adds), e.g. /targets/class,/@k_classes.
 """
+import os
 import sys
 
 import h5py
@@ -47,7 +50,8 @@ def same(a, b):
 def main():
     a, b = collect(sys.argv[1]), collect(sys.argv[2])
     diffs = [f"only in {sys.argv[1]}: {k}" for k in sorted(a.keys() - b.keys())]
-    diffs += [f"only in {sys.argv[2]}: {k}" for k in sorted(b.keys() - a.keys())]
+    allowed = {x for x in os.environ.get("H5COMPARE_ALLOW_NEW", "").split(",") if x}
+    diffs += [f"only in {sys.argv[2]}: {k}" for k in sorted(b.keys() - a.keys()) if k not in allowed]
     diffs += [f"differs: {k}" for k in sorted(a.keys() & b.keys()) if not same(a[k], b[k])]
     for d in diffs[:40]:
         print(d)
