@@ -76,7 +76,8 @@ int config_line(const std::string& path, std::string key) {
 
 // File paths in a config file are relative to the config file's folder (as a Slurm job
 // that runs elsewhere needs), made absolute here; keywords (targets = bus, weights =
-// degree, ...) stay as they are. For FILE.csv:COLUMN values the FILE part is resolved.
+// degree, ...) stay as they are. For FILE.csv:COLUMN values the FILE part is resolved; in a
+// targets union (targets = plants.csv,bus,branch) each file is.
 void resolve_config_paths(po::parsed_options& parsed, const std::string& config_path) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::absolute(fs::path(config_path)).parent_path();
@@ -88,24 +89,32 @@ void resolve_config_paths(po::parsed_options& parsed, const std::string& config_
     const auto colon = v.rfind(':');
     return colon == std::string::npos ? resolve(v) : resolve(v.substr(0, colon)) + v.substr(colon);
   };
+  // targets: a comma-separated union of class keywords and files; only the files resolve.
+  auto resolve_targets = [&](const std::string& v) {
+    std::string out;
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t comma = v.find(',', start);
+      const std::string item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      const auto a = item.find_first_not_of(" \t"), b = item.find_last_not_of(" \t");
+      const std::string token = a == std::string::npos ? std::string() : item.substr(a, b - a + 1);
+      const bool keyword = token.empty() || token == "bus" || token == "transformer-groups" || token == "branch" ||
+                           token == "generator";
+      out += (start ? "," : "") + (keyword ? item : resolve(token));
+      if (comma == std::string::npos) return out;
+      start = comma + 1;
+    }
+  };
   for (po::option& opt : parsed.options) {
     if (opt.value.empty() || opt.value.front().empty()) continue;
     std::string& v = opt.value.front();
     const std::string& key = opt.string_key;
-    if (key == "targets") {  // a union of classes and files: resolve the files
-      std::string out;
-      for (const std::string& item : split_list(v)) {
-        const bool keyword = item == "bus" || item == "transformer-groups" || item == "branch" || item == "generator";
-        out += (out.empty() ? "" : ",") + (keyword ? item : resolve(item));
-      }
-      v = out;
-      continue;
-    }
     const bool a_file = key == "case" || key == "defence";
     const bool a_file_column =
         key == "probabilities" ||
         (key == "weights" && v != "degree" && v != "demand" && v != "generation" && v != "throughput");
     if (a_file) v = resolve(v);
+    if (key == "targets") v = resolve_targets(v);
     if (a_file_column) v = resolve_file_column(v);
   }
 }

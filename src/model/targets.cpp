@@ -19,6 +19,9 @@ struct Proto {
   std::string name;
   TargetClass cls = TargetClass::kBus;
   std::vector<int> buses, branches, gens;
+  // Where a file defines the target (its first line), for errors; empty for a class's own.
+  std::string file;
+  int line = 0;
 };
 
 // Bus-class targets from a group label per bus (-1 = none); targets ordered by lowest bus,
@@ -58,9 +61,17 @@ TargetSet assemble(const Network& net, std::string kind, std::vector<Proto> prot
   std::unordered_map<std::string, int> seen;
   for (int k = 0; k < n; ++k) {
     Proto& p = protos[k];
-    if (!seen.emplace(p.name, k).second)
-      throw InputError("--targets " + t.kind + ": two targets are named '" + p.name +
-                       "'; give the targets of the element,target file names no other target has");
+    if (const auto [it, inserted] = seen.emplace(p.name, k); !inserted) {
+      // Name the file and line that define one of the two (a class's own targets have none).
+      const Proto& other = protos[it->second];
+      const Proto& located = p.file.empty() ? other : p;
+      const Proto& elsewhere = p.file.empty() ? p : other;
+      std::string what = "--targets " + t.kind + ": two targets are named '" + p.name + "'";
+      if (!elsewhere.file.empty()) what += " (also at " + elsewhere.file + ":" + std::to_string(elsewhere.line) + ")";
+      what += "; give the targets of the element,target file names no other target has";
+      if (located.file.empty()) throw InputError(what);
+      throw InputError(located.file, located.line, what);
+    }
     for (int i : p.buses) t.target_of_bus[i] = k;
     t.buses.insert(t.buses.end(), p.buses.begin(), p.buses.end());
     t.branches.insert(t.branches.end(), p.branches.begin(), p.branches.end());
@@ -114,6 +125,7 @@ std::vector<Proto> substation_protos(const Network& net, const std::string& path
   const int c_bus = csv.column("bus_id"), c_name = csv.column("substation");
   std::vector<int> label(net.n_bus(), -1);
   std::vector<std::string> names;
+  std::vector<int> first_line;
   std::map<std::string, int> label_of;
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
     const double v = csv.number(r, c_bus);
@@ -129,11 +141,19 @@ std::vector<Proto> substation_protos(const Network& net, const std::string& path
     const std::string& nm = csv.rows[r][c_name];
     if (nm.empty()) throw InputError(path, csv.lines[r], "empty substation name");
     auto [it, inserted] = label_of.emplace(nm, static_cast<int>(names.size()));
-    if (inserted) names.push_back(nm);
+    if (inserted) {
+      names.push_back(nm);
+      first_line.push_back(csv.lines[r]);
+    }
     label[i] = it->second;
   }
   if (names.empty()) throw InputError(path, 0, "no targets listed (expected rows of bus_id,substation)");
-  return from_labels(net, label, static_cast<int>(names.size()), &names);
+  std::vector<Proto> out = from_labels(net, label, static_cast<int>(names.size()), &names);
+  for (Proto& p : out) {
+    p.file = path;
+    p.line = first_line[label_of.at(p.name)];
+  }
+  return out;
 }
 
 // Targets of an element,target file, in order of first appearance; marks their elements.
@@ -152,7 +172,7 @@ std::vector<Proto> element_protos(const Network& net, const std::string& path, c
     const std::string& nm = csv.rows[r][c_target];
     if (nm.empty()) throw InputError(path, line, "empty target name");
     auto [it, inserted] = index.emplace(nm, static_cast<int>(out.size()));
-    if (inserted) out.push_back(Proto{nm, TargetClass::kBus, {}, {}, {}});
+    if (inserted) out.push_back(Proto{nm, TargetClass::kBus, {}, {}, {}, path, line});
     Proto& t = out[it->second];
     (el.kind == TargetClass::kBus ? t.buses : el.kind == TargetClass::kBranch ? t.branches : t.gens).push_back(el.index);
   }
@@ -312,11 +332,11 @@ TargetSet make_targets(const Network& net, const std::string& spec) {
   if (branches)
     for (int e = 0; e < net.n_branch(); ++e)
       if (net.br_in_service[e] && !taken.branch[e])
-        protos.push_back(Proto{"branch:" + std::to_string(e + 1), TargetClass::kBranch, {}, {e}, {}});
+        protos.push_back(Proto{"branch:" + std::to_string(e + 1), TargetClass::kBranch, {}, {e}, {}, {}, 0});
   if (generators)
     for (int g = 0; g < net.n_gen(); ++g)
       if (net.gen_in_service[g] && net.gen_pg[g] >= 0.0 && !taken.gen[g])
-        protos.push_back(Proto{"gen:" + std::to_string(g + 1), TargetClass::kGenerator, {}, {}, {g}});
+        protos.push_back(Proto{"gen:" + std::to_string(g + 1), TargetClass::kGenerator, {}, {}, {g}, {}, 0});
   // Within a class the file's targets come first (in the file's order), then the class's own.
   TargetSet t = assemble(net, spec, std::move(protos));
   if (t.size() == 0) throw InputError("--targets " + spec + ": no targets (every element is out of service)");

@@ -67,7 +67,33 @@ void expect_invariants(const BaseCase& base, const GridState& s, const std::stri
   }
 }
 
-void compare(const std::string& name, ResponseKind kind, int scenarios, int max_k, std::uint64_t seed) {
+// Mixed element outages (model section 4): up to two destroyed buses, one to max_k branch
+// cuts (every fourth scenario also every branch at one bus, islanding it alive) and up to
+// three lost units.
+Outages mixed_outages(const Network& net, int max_k, std::mt19937_64& rng, std::vector<int>& buses,
+                      std::vector<int>& branches, std::vector<int>& gens) {
+  buses = random_buses(net, static_cast<int>(rng() % 3), rng);
+  branches.clear();
+  gens.clear();
+  const int nk = 1 + static_cast<int>(rng() % max_k);
+  for (int j = 0; j < nk; ++j) {
+    const int e = static_cast<int>(rng() % net.n_branch());
+    if (net.br_in_service[e]) branches.push_back(e);
+  }
+  if (rng() % 4 == 0) {
+    const int c = static_cast<int>(rng() % net.n_bus());
+    for (int a = net.adj_offset[c]; a < net.adj_offset[c + 1]; ++a) branches.push_back(net.adj_branch[a]);
+  }
+  const int ng = static_cast<int>(rng() % 4);
+  for (int j = 0; j < ng; ++j) {
+    const int g = static_cast<int>(rng() % net.n_gen());
+    if (net.gen_in_service[g] && net.gen_pg[g] >= 0.0) gens.push_back(g);
+  }
+  return Outages{buses, branches, gens};
+}
+
+// mixed: scenarios of mixed element outages after the `scenarios` bus strikes.
+void compare(const std::string& name, ResponseKind kind, int scenarios, int max_k, std::uint64_t seed, int mixed = 0) {
   const Network net =
       apply_dispatch(load_network(test::data_path("cases/" + name + ".m")), Dispatch::kScopf, 0.5).net;
   const BaseCase base = make_base_case(net);
@@ -78,12 +104,15 @@ void compare(const std::string& name, ResponseKind kind, int scenarios, int max_
   ScenarioEvaluator fast(base, fast_options, make_fast_flow_solver(net));
   ScenarioEvaluator simple(base, simple_options, make_reference_flow_solver(net));
   std::mt19937_64 rng(seed);
-  int redispatched = 0, shed_by_lp = 0, failures = 0;
-  for (int t = 0; t < scenarios && failures < 5; ++t) {
-    const std::vector<int> buses = random_buses(net, 1 + static_cast<int>(rng() % max_k), rng);
-    const SampleOutcome a = fast.evaluate(buses);
-    const SampleOutcome b = simple.evaluate(buses);
-    const std::string where = name + " scenario " + std::to_string(t);
+  int redispatched = 0, shed_by_lp = 0, failures = 0, mixed_redispatched = 0;
+  std::vector<int> buses, branches, gens;
+  for (int t = 0; t < scenarios + mixed && failures < 5; ++t) {
+    const bool is_mixed = t >= scenarios;
+    const Outages outages = is_mixed ? mixed_outages(net, max_k, rng, buses, branches, gens)
+                                     : Outages{buses = random_buses(net, 1 + static_cast<int>(rng() % max_k), rng), {}, {}};
+    const SampleOutcome a = fast.evaluate(outages);
+    const SampleOutcome b = simple.evaluate(outages);
+    const std::string where = name + (is_mixed ? " mixed scenario " : " scenario ") + std::to_string(t);
     const int before = ::testing::Test::HasFailure() ? 1 : 0;
     EXPECT_NEAR(a.shed_mw, b.shed_mw, 1e-6) << where;
     EXPECT_EQ(a.n_tripped, b.n_tripped) << where;
@@ -96,18 +125,38 @@ void compare(const std::string& name, ResponseKind kind, int scenarios, int max_
     const GridState& sa = fast.state();
     const GridState& sb = simple.state();
     EXPECT_EQ(sa.any_redispatched, sb.any_redispatched) << where;
+    // Where the least-shed points are many, the tie rule's perturbation picks the split of
+    // the shed among buses only as finely as the LPs' tolerances allow: about 1 scenario in
+    // 1000 of case118 splits differently by up to ~1e-5 between the two forms (bus strikes
+    // alone too, with k up to 8); the shed itself agrees to 1e-6 MW. The long mixed runs
+    // meet such scenarios, so they allow 1e-4.
+    const double split_tol = is_mixed ? 1e-4 : 1e-6;
     for (int i = 0; i < net.n_bus(); ++i) {
       if (!sa.bus_alive[i] || net.bus_demand_pos[i] <= 0.0) continue;
-      EXPECT_NEAR(served_fraction(sa, i), served_fraction(sb, i), 1e-6) << where << " bus " << net.bus_id[i];
+      EXPECT_NEAR(served_fraction(sa, i), served_fraction(sb, i), split_tol) << where << " bus " << net.bus_id[i];
     }
     expect_invariants(base, sa, where + " (fast)");
     expect_invariants(base, sb, where + " (simple)");
+    if (is_mixed) {
+      // A lost unit gives nothing in a re-dispatched island.
+      for (int g : gens) {
+        const int i = net.gen_bus[g];
+        const int k = sa.island_of[i];
+        if (k < 0 || !(sa.any_redispatched && sa.island_redispatched[k])) continue;
+        EXPECT_LE(sa.injection_mw[i] + net.bus_demand_pos[i] * served_fraction(sa, i),
+                  sa.supply_cap(net)[i] + 1e-6) << where << " unit " << g + 1;
+      }
+      mixed_redispatched += sa.any_redispatched;
+    }
     redispatched += sa.any_redispatched;
     shed_by_lp += sa.any_redispatched && a.shed_mw > sa.destroyed_demand + 1e-6;
     failures += (::testing::Test::HasFailure() ? 1 : 0) - before > 0;
   }
   // The comparison covered islands that needed the LP, some of them with shed.
-  EXPECT_GT(redispatched, scenarios / 10) << name;
+  EXPECT_GT(redispatched, (scenarios + mixed) / 10) << name;
+  if (mixed > 0) {
+    EXPECT_GT(mixed_redispatched, mixed / 20) << name << ": mixed outages never needed the LP";
+  }
   ::testing::Test::RecordProperty(name + "_redispatched", redispatched);
   ::testing::Test::RecordProperty(name + "_shed_by_lp", shed_by_lp);
 }
@@ -120,6 +169,21 @@ TEST(Redispatch, OperatorFastEqualsSimpleOnCase2383) { compare("pglib_opf_case23
 
 // tol 0 gives many protection rounds before the LP: the LP then works on the islands the
 // cascade left, several per sample.
+// Mixed element outages (bus, branch and generator targets together, islanding cuts
+// included) on the fast and the simple path.
+TEST(Redispatch, OperatorFastEqualsSimpleOnMixedOutagesCase118) {
+  compare("pglib_opf_case118_ieee", ResponseKind::kOperator, 0, 8, 11, 600);
+}
+TEST(Redispatch, OpfFastEqualsSimpleOnMixedOutagesCase118) {
+  compare("pglib_opf_case118_ieee", ResponseKind::kOpf, 0, 8, 12, 400);
+}
+TEST(Redispatch, OperatorFastEqualsSimpleOnMixedOutagesCase300) {
+  compare("pglib_opf_case300_ieee", ResponseKind::kOperator, 0, 8, 13, 300);
+}
+TEST(Redispatch, OpfFastEqualsSimpleOnMixedOutagesCase30) {
+  compare("pglib_opf_case30_ieee", ResponseKind::kOpf, 0, 6, 14, 600);
+}
+
 TEST(Redispatch, OperatorAfterLongCascadesOnCase118) {
   const Network net = apply_dispatch(load_network(test::data_path("cases/pglib_opf_case118_ieee.m")), Dispatch::kDcopf, 0.0).net;
   const BaseCase base = make_base_case(net);

@@ -189,6 +189,85 @@ TEST(StudyConfig, WeightsSetDirectlyEqualThoseOfAFile) {
   EXPECT_EQ(ra.samples.shed_mw, rb.samples.shed_mw);
 }
 
+// --k per class (model section 3): parsed to the canonical order bus, branch, generator;
+// budgets over the classes' ranges of the targets; refused when a class is absent, too
+// small, given twice, or with --strike independent.
+TEST(StudyConfig, PerClassBudgets) {
+  auto k_error = [](const std::string& value) -> std::string {
+    StudyOptions o;
+    try {
+      parse_k(value, o);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "(accepted)";
+  };
+  StudyOptions o;
+  parse_k("branch:1,gen:2,bus:3", o);
+  EXPECT_EQ(o.k, 6);
+  EXPECT_EQ(o.k_classes, "bus:3,branch:1,generator:2");
+  parse_k("4", o);
+  EXPECT_EQ(o.k, 4);
+  EXPECT_EQ(o.k_classes, "");
+  parse_k("generator:1", o);
+  EXPECT_EQ(o.k, 1);
+  EXPECT_EQ(o.k_classes, "generator:1");
+  EXPECT_EQ(k_error("bus:0"), "--k bus:0: the budget of class bus must be a whole number from 1 to 1000000");
+  EXPECT_EQ(k_error("bus:2,bus:1"), "--k bus:2,bus:1: class bus is given twice");
+  EXPECT_NE(k_error("line:1").find("unknown target class 'line'"), std::string::npos);
+  EXPECT_NE(k_error("bus:2,").find("'' is not CLASS:K"), std::string::npos);
+  EXPECT_NE(k_error("bus:2,3").find("'3' is not CLASS:K"), std::string::npos);
+  EXPECT_NE(k_error("bus:x").find("must be a whole number"), std::string::npos);
+  EXPECT_NE(k_error("0").find("must be a whole number"), std::string::npos);
+
+  // case14: 14 buses, 20 branches, 5 units (rows 1-5; every one with Pg >= 0).
+  StudyOptions c = case14("exhaustive", 0, 0);
+  c.targets = "generator,bus,branch";
+  parse_k("branch:1,bus:1", c);
+  const StudyConfig r = resolve(c);
+  ASSERT_EQ(r.targets.class_begin, (std::array<int, 4>{0, 14, 34, 39}));
+  ASSERT_EQ(r.budgets.size(), 2u);
+  EXPECT_EQ(r.budgets[0].first, 0);
+  EXPECT_EQ(r.budgets[0].count, 14);
+  EXPECT_EQ(r.budgets[0].k, 1);
+  EXPECT_EQ(r.budgets[1].first, 14);
+  EXPECT_EQ(r.budgets[1].count, 20);
+  EXPECT_EQ(r.budgets[1].k, 1);
+  EXPECT_EQ(r.k, 2);
+  EXPECT_EQ(r.samples, 14u * 20u);  // the product of C(14, 1) and C(20, 1)
+  parse_k("generator:2,bus:1", c);
+  EXPECT_EQ(resolve(c).samples, 14u * 10u);  // C(5, 2) = 10
+  EXPECT_EQ(resolve(c).budgets[1].first, 34);
+
+  auto message = [](const StudyOptions& opt) -> std::string {
+    try {
+      resolve(opt);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "(accepted)";
+  };
+  StudyOptions absent = case14("uniform", 0, 10);
+  absent.targets = "bus";
+  parse_k("bus:1,branch:1", absent);
+  EXPECT_EQ(message(absent),
+            "--k bus:1,branch:1: the targets (--targets bus) have no branch class; add it to --targets (e.g. --targets "
+            "bus,branch,generator)");
+  StudyOptions big = case14("uniform", 0, 10);
+  big.targets = "bus,generator";
+  parse_k("generator:6", big);
+  EXPECT_EQ(message(big), "--k generator:6: class generator has 5 targets, fewer than its budget 6");
+  StudyOptions independent = case14("independent", 0, 10);
+  independent.targets = "bus,branch";
+  independent.probability = 0.1;
+  parse_k("bus:1", independent);
+  EXPECT_NE(message(independent).find("takes no k"), std::string::npos) << message(independent);
+  StudyOptions too_many = case14("exhaustive", 0, 281);
+  too_many.targets = "bus,branch";
+  parse_k("bus:1,branch:1", too_many);
+  EXPECT_EQ(message(too_many), "--samples 281 exceeds the 280 combinations of the exhaustive study");
+}
+
 TEST(StudyConfig, ResolveWithAGivenNetworkMatchesReadingTheCase) {
   const StudyOptions o = case14("uniform", 2, 10);
   const StudyConfig read = resolve(o);

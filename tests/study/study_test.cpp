@@ -57,6 +57,78 @@ TEST(Study, ExhaustiveK1EqualsTheMeanOverSingleBusStrikes) {
   EXPECT_NEAR(s.shed_mw.max, max, 1e-6);
 }
 
+// Per-class budgets, exhaustive (model section 4): every (bus, branch) pair once, in the
+// order r_bus + C_bus r_branch; any split into index ranges, merged, gives the same bits;
+// the mean is that of evaluating every pair alone.
+TEST(Study, ExhaustivePerClassBudgetsEnumerateEveryPairOnce) {
+  StudyOptions o = options("pglib_opf_case14_ieee", "exhaustive", 0, 0);
+  o.targets = "bus,branch,generator";
+  o.response = "dc";
+  parse_k("branch:1,bus:1", o);
+  const Study study(resolve(o));
+  const int nb = study.targets().class_size(TargetClass::kBus), nl = study.targets().class_size(TargetClass::kBranch);
+  ASSERT_EQ(nb, 14);
+  ASSERT_EQ(nl, 20);
+  ASSERT_EQ(study.samples(), 280u);
+  const RunOutput run = run_samples(study, 0, 280, 2, true, nullptr, nullptr);
+  // Every bus with every branch: each bus target struck 20 times, each branch 14, no unit.
+  for (int t = 0; t < study.targets().size(); ++t) {
+    const std::int64_t expect = t < nb ? nl : t < nb + nl ? nb : 0;
+    EXPECT_EQ(run.tally.target_struck[t], expect) << study.targets().name[t];
+  }
+  SampleWorker w(study);
+  double sum = 0.0;
+  for (std::size_t j = 0; j < run.samples.size(); ++j) {
+    const std::uint64_t index = run.samples.index[j];
+    const std::vector<int> struck(run.samples.struck_targets.begin() + run.samples.struck_offset[j],
+                                  run.samples.struck_targets.begin() + run.samples.struck_offset[j + 1]);
+    const std::vector<int> expect = {static_cast<int>(index % nb), nb + static_cast<int>(index / nb)};
+    ASSERT_EQ(struck, expect) << "sample " << index;
+    const double shed = w.run_targets(expect).shed_mw;
+    ASSERT_EQ(shed, run.samples.shed_mw[j]) << "sample " << index;
+    sum += shed;
+  }
+  const Summary s = summarize(run.tally, study.network().bus_demand_pos);
+  EXPECT_NEAR(s.shed_mw.mean, sum / 280.0, 1e-6);
+  // Shards at uneven boundaries, merged in any order, on other thread counts.
+  RunOutput a = run_samples(study, 0, 97, 1, false, nullptr, nullptr);
+  const RunOutput b = run_samples(study, 97, 201, 2, false, nullptr, nullptr);
+  const RunOutput c = run_samples(study, 201, 280, 1, false, nullptr, nullptr);
+  RunOutput whole = run_samples(study, 0, 280, 1, false, nullptr, nullptr);
+  a.tally.merge(c.tally);
+  a.tally.merge(b.tally);
+  EXPECT_TRUE(a.tally == run.tally);
+  EXPECT_TRUE(whole.tally == run.tally);
+}
+
+// Uniform and weighted per-class budgets at the study level: every sample strikes exactly
+// k_c targets of each class, with the same bits on any thread count. (Computed weights are
+// positive in some classes only: generation weighs buses with capacity and units.)
+TEST(Study, PerClassBudgetsStrikeEachClassItsK) {
+  for (const char* strike : {"uniform", "weighted"}) {
+    const bool weighted = std::string(strike) == "weighted";
+    StudyOptions o = options("pglib_opf_case30_ieee", strike, 0, 1200);
+    o.targets = weighted ? "bus,generator" : "bus,branch,generator";
+    o.weights = "generation";
+    parse_k(weighted ? "bus:1,generator:2" : "bus:1,branch:2,generator:1", o);
+    const Study study(resolve(o));
+    const TargetSet& ts = study.targets();
+    const RunOutput one = run_samples(study, 0, 1200, 1, true, nullptr, nullptr);
+    const RunOutput two = run_samples(study, 0, 1200, 2, false, nullptr, nullptr);
+    EXPECT_TRUE(one.tally == two.tally) << strike;
+    const int want[kTargetClasses] = {1, weighted ? 0 : 2, weighted ? 2 : 1};
+    for (std::size_t j = 0; j < one.samples.size(); ++j) {
+      int per_class[kTargetClasses] = {0, 0, 0};
+      for (std::uint64_t p = one.samples.struck_offset[j]; p < one.samples.struck_offset[j + 1]; ++p) {
+        const int t = one.samples.struck_targets[p];
+        ++per_class[static_cast<int>(ts.target_class[t])];
+        if (weighted) ASSERT_GT(study.weights()[t], 0.0) << ts.name[t];
+      }
+      for (int c = 0; c < kTargetClasses; ++c) ASSERT_EQ(per_class[c], want[c]) << strike << " sample " << j;
+    }
+  }
+}
+
 // Kirchhoff at every bus, balance per island, shed within [0, demand].
 void check_invariants(const Network& net, const GridState& s, const SampleOutcome& o, bool flows) {
   ASSERT_GE(o.shed_mw, -1e-9);
