@@ -24,8 +24,8 @@ constexpr const char* kUnusedStudyOptions[] = {"strike", "weights", "probability
 int cmd_worst(const std::vector<std::string>& args) {
   po::options_description study_desc(
       "study options (also accepted in --config FILE.ini as `name = value`; the command line wins).\n"
-      "In sre worst --k is the number of targets per strike set and --seed the seed of the random\n"
-      "starts of the heuristic search. --strike, --weights, --probability, --probabilities and\n"
+      "In sre worst --k is the number of targets per strike set (or per class, bus:2,branch:1) and\n"
+      "--seed the seed of the random starts of the heuristic search. --strike, --weights, --probability, --probabilities and\n"
       "--samples are accepted, so that one config file serves sre run and sre worst, but not used\n"
       "(a note says so): the search scores every set of K targets it considers");
   StudyOptions o;

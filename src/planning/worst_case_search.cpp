@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 
 #include "io/input_error.hpp"
 #include "sampling/sample_rng.hpp"
@@ -88,6 +89,21 @@ WorstCaseResult find_worst_strikes(const Study& study, const WorstCaseOptions& o
                      " of them, and its expected shed would take 2^" + std::to_string(m) + " scenarios (at most " +
                      std::to_string(kMaxPartlyDefendedMembers) +
                      " such members are supported); use intercept 0 or 1 for more targets, or a smaller --k");
+  // The budgets a set fills: the study's per-class ones (--k bus:2,branch:1), else one over
+  // every target. Only targets in a budget's range can be struck.
+  std::vector<StrikeBudget> budgets = study.config().budgets;
+  if (budgets.empty()) budgets.push_back({0, nt, o.k});
+  std::vector<int> budget_of(nt, -1), eligible;
+  int budget_sum = 0;
+  for (std::size_t b = 0; b < budgets.size(); ++b) {
+    budget_sum += budgets[b].k;
+    for (int t = budgets[b].first; t < budgets[b].first + budgets[b].count; ++t) budget_of[t] = static_cast<int>(b);
+  }
+  if (budget_sum != o.k)
+    throw InputError("--k " + std::to_string(o.k) + ": the study's per-class budgets (" + study.options().k_classes +
+                     ") strike " + std::to_string(budget_sum) + " targets; give the same --k to the search");
+  for (int t = 0; t < nt; ++t)
+    if (budget_of[t] >= 0) eligible.push_back(t);
   const int n_threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(n_threads);
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -102,10 +118,17 @@ WorstCaseResult find_worst_strikes(const Study& study, const WorstCaseOptions& o
   tbb::enumerable_thread_specific<Ctx> contexts([&] { return Ctx(study, o.keep); });
   std::atomic<bool> timed_out{false};
 
-  const std::uint64_t combos = binomial_saturated(nt, o.k);
+  std::uint64_t combos = 1;  // the product of the budgets' C(count, k), saturated
+  for (const StrikeBudget& b : budgets) {
+    const std::uint64_t c = binomial_saturated(static_cast<std::uint64_t>(b.count), static_cast<std::uint64_t>(b.k));
+    combos = c != 0 && combos > std::numeric_limits<std::uint64_t>::max() / c ? std::numeric_limits<std::uint64_t>::max()
+                                                                                 : combos * c;
+  }
   if (combos <= o.exhaustive_limit) {
     result.exhaustive = true;
-    const StrikeSampler sampler(StrikeModel::kExhaustive, nt, o.k, {}, {});
+    // The enumeration of `sre run --strike exhaustive` with the same --k: set i is its sample i.
+    const StrikeSampler sampler =
+        make_strike_sampler(StrikeModel::kExhaustive, study.targets(), o.k, study.config().budgets, {}, {});
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, combos, 256), [&](const tbb::blocked_range<std::uint64_t>& r) {
         Ctx& ctx = contexts.local();
@@ -144,13 +167,16 @@ WorstCaseResult find_worst_strikes(const Study& study, const WorstCaseOptions& o
       double cur_shed = 0.0;
       if (start > 0) {
         SampleRng rng(o.seed, static_cast<std::uint64_t>(start), RngStream::kStrike);
-        cur.push_back(static_cast<int>(rng.below(static_cast<std::uint64_t>(nt))));
+        cur.push_back(eligible[rng.below(static_cast<std::uint64_t>(eligible.size()))]);
       }
-      // Greedy construction.
+      // Greedy construction: add a target whose budget has room.
       while (static_cast<int>(cur.size()) < o.k && !timed_out) {
         std::vector<std::vector<int>> trial;
-        for (int t = 0; t < nt; ++t) {
+        std::vector<int> filled(budgets.size(), 0);
+        for (int t : cur) ++filled[budget_of[t]];
+        for (int t : eligible) {
           if (std::find(cur.begin(), cur.end(), t) != cur.end()) continue;
+          if (filled[budget_of[t]] >= budgets[budget_of[t]].k) continue;
           std::vector<int> s = cur;
           s.insert(std::upper_bound(s.begin(), s.end(), t), t);
           trial.push_back(std::move(s));
@@ -162,14 +188,14 @@ WorstCaseResult find_worst_strikes(const Study& study, const WorstCaseOptions& o
         if (elapsed() > o.time_limit_s) timed_out = true;
       }
       if (static_cast<int>(cur.size()) < o.k) break;
-      // Local search: best improving single swap until none improves.
+      // Local search: best improving single swap (within a budget) until none improves.
       while (!timed_out) {
         std::vector<std::vector<int>> trial;
         std::vector<char> in(nt, 0);
         for (int t : cur) in[t] = 1;
         for (std::size_t p = 0; p < cur.size(); ++p)
-          for (int t = 0; t < nt; ++t) {
-            if (in[t]) continue;
+          for (int t : eligible) {
+            if (in[t] || budget_of[t] != budget_of[cur[p]]) continue;
             std::vector<int> s = cur;
             s[p] = t;
             std::sort(s.begin(), s.end());

@@ -7,6 +7,9 @@
 // followed by best-improvement local search (swap one member for one
 // non-member) from `restarts` starts: start 0 is pure greedy, the others begin
 // from a random target (seeded) and continue greedily. Stops at the time limit.
+// With the study's per-class budgets (--k bus:2,branch:1) a set holds each class's k
+// targets: the enumeration is that of the exhaustive study (the product of the classes'
+// combinations), and the heuristic adds only to a class with room and swaps within a class.
 //
 // Against a defence (the study's --defence plan, Study::intercept()) a set's score is
 // its expected shed over the interception outcomes of its members: a member with

@@ -81,6 +81,23 @@ assert a["rule"] == "worst" and a["tol"] == 0.2 and a["max_steps"] == 2 and a["s
 assert [x["shed_mw"] for x in a["best"]] != [x["shed_mw"] for x in b["best"]]
 PY
 
+# 1c. Per-class budgets over element targets: the enumeration of the exhaustive study (every
+# bus x branch pair), and the heuristic search fills each class's budget.
+opts=(--case "$CASE" --targets bus,branch --k bus:1,branch:1 --dispatch dcopf --response operator --threads 2)
+"$SRE" worst "${opts[@]}" --keep 5000 --json > "$T/w_classes.json" 2> /dev/null
+"$SRE" run "${opts[@]}" --strike exhaustive --save-samples --quiet --out "$T/r.h5" > /dev/null 2>&1
+same_sets "$T/w_classes.json" "$T/r.h5" || fail "worst != exhaustive run with --k bus:1,branch:1"
+"$SRE" worst --case "$CASE" --targets bus,branch --k bus:1,branch:2 --exhaustive-limit 0 --restarts 3 --threads 2 \
+  --json > "$T/w_classes_h.json" 2> /dev/null
+"$PY" - "$T/w_classes_h.json" <<'PY' || fail "the heuristic search broke the per-class budgets"
+import json, sys
+w = json.load(open(sys.argv[1]))
+assert not w["exhaustive"] and w["k"] == 3 and w["best"], w
+for b in w["best"]:
+    branches = [t for t in b["targets"] if t.startswith("branch:")]
+    assert len(b["targets"]) == 3 and len(branches) == 2, b
+PY
+
 # 2. A --config file gives what the same options give on the command line (exhaustive, and
 # the heuristic search, whose random starts take the config's seed); the command line wins;
 # the options a search does not use are accepted with a note.

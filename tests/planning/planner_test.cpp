@@ -152,6 +152,37 @@ TEST(WorstCaseSearch, FullDefenceMatchesDefendedExhaustiveRun) {
   EXPECT_EQ(r.scenarios, r.evaluations);
 }
 
+// Per-class budgets: the exhaustive search enumerates the study's product of combinations;
+// the heuristic fills every class's budget; a --k other than the budgets' sum is refused.
+TEST(WorstCaseSearch, PerClassBudgets) {
+  StudyOptions o = options_for("case9");
+  o.targets = "bus,branch";
+  o.strike = "exhaustive";
+  parse_k("bus:1,branch:2", o);
+  const Study study(resolve(o));
+  const RunOutput run = run_samples(study, 0, study.samples(), 2, false, nullptr, nullptr);
+  WorstCaseOptions w;
+  w.k = 3;
+  w.threads = 2;
+  const WorstCaseResult r = find_worst_strikes(study, w);
+  ASSERT_TRUE(r.exhaustive);
+  EXPECT_EQ(r.evaluations, study.samples());
+  EXPECT_EQ(Tally::to_fixed(r.best.front().shed_mw), run.tally.shed_max);
+  w.exhaustive_limit = 0;
+  w.restarts = 3;
+  const WorstCaseResult h = find_worst_strikes(study, w);
+  ASSERT_FALSE(h.best.empty());
+  const TargetSet& ts = study.targets();
+  for (const WorstSet& s : h.best) {
+    ASSERT_EQ(s.targets.size(), 3u);
+    EXPECT_EQ(std::count_if(s.targets.begin(), s.targets.end(),
+                            [&](int t) { return ts.target_class[t] == TargetClass::kBranch; }),
+              2);
+  }
+  w.k = 2;
+  EXPECT_THROW(find_worst_strikes(study, w), InputError);
+}
+
 TEST(WorstCaseSearch, RefusesSetsWithTooManyPartlyDefendedMembers) {
   StudyOptions o = options_for("case39");
   o.k = kMaxPartlyDefendedMembers + 1;
