@@ -31,7 +31,9 @@ std::vector<std::string> names_of(const TargetSet& ts, const std::vector<int>& t
 }  // namespace
 
 int cmd_defend(const std::vector<std::string>& args) {
-  po::options_description study_desc("study options (also accepted in --config FILE.ini as `name = value`)");
+  po::options_description study_desc(
+      "study options (also accepted in --config FILE.ini as `name = value`). --defence is refused: sre defend\n"
+      "chooses the plan itself (judge a plan with sre run --defence PLAN.csv or sre worst --defence PLAN.csv)");
   StudyOptions o;
   add_study_options(study_desc, o);
   po::options_description def_desc("defence options");
@@ -65,6 +67,10 @@ int cmd_defend(const std::vector<std::string>& args) {
     return 0;
   apply_config_file(study_desc, vm, config);
   if (o.case_path.empty()) throw UsageError("--case is required (on the command line or in --config)");
+  if (!o.defence.empty())
+    throw UsageError("--defence " + o.defence +
+                     ": sre defend chooses the defence plan itself and does not start from one; remove `defence` "
+                     "from the command line or the --config file, and judge a plan with `sre run --defence PLAN.csv`");
   if (attacker != "fixed" && attacker != "weighted") throw UsageError("--attacker must be fixed or weighted");
   d.objective = parse_objective(objective);
   d.weighted_attacker = attacker == "weighted";

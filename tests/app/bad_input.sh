@@ -25,7 +25,7 @@ expect_error "seed -1: must be a whole number at least 0" run --case "$case" --s
 expect_error "threads -2: must be a whole number" run --case "$case" --threads -2 --quiet --out "$tmp/x.h5"
 expect_error "tol nan: must be a finite number" run --case "$case" --tol nan --quiet --out "$tmp/x.h5"
 expect_error "budget 0: must be a whole number" defend --case "$case" --budget 0 --out "$tmp/plan.csv"
-expect_error "k -1: must be a whole number" worst --case "$case" --k -1
+expect_error "k -1: k must be a whole number" worst --case "$case" --k -1
 expect_error "top -3: must be a whole number" rank --case "$case" --top -3
 # From a config file: the file and the line.
 printf 'case = %s\n# a comment\nsamples = -5\n' "$case" > "$tmp/bad.ini"

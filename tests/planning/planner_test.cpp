@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 #include "planning/defence_planner.hpp"
 #include "stats/summary.hpp"
 #include "planning/worst_case_search.hpp"
+#include "io/input_error.hpp"
 
 namespace sre {
 namespace {
@@ -56,6 +58,147 @@ TEST_P(WorstEqualsExhaustive, MaximumMatchesExhaustiveRun) {
 INSTANTIATE_TEST_SUITE_P(SmallCases, WorstEqualsExhaustive,
                          ::testing::Combine(::testing::Values("pglib_opf_case14_ieee", "pglib_opf_case30_ieee"),
                                             ::testing::Values(1, 2, 3)));
+
+// Worst-case search under every response and base dispatch, on 8 threads: the same
+// answer as one thread and as the exhaustive run (each thread's scorer is its own).
+class WorstUnderResponse : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(WorstUnderResponse, ExhaustiveMatchesRunOnAnyThreadCount) {
+  const auto [response, dispatch] = GetParam();
+  StudyOptions o = options_for("case39");
+  o.strike = "exhaustive";
+  o.k = 2;
+  o.response = response;
+  o.dispatch = dispatch;
+  const Study study(resolve(o));
+  const RunOutput run = run_samples(study, 0, study.samples(), 2, false, nullptr, nullptr);
+  WorstCaseOptions w;
+  w.k = 2;
+  w.keep = 20;
+  w.threads = 1;
+  const WorstCaseResult one = find_worst_strikes(study, w);
+  w.threads = 8;  // more threads than cores: more interleaving
+  const WorstCaseResult two = find_worst_strikes(study, w);
+  ASSERT_TRUE(two.exhaustive);
+  EXPECT_EQ(Tally::to_fixed(two.best.front().shed_mw), run.tally.shed_max);
+  ASSERT_EQ(one.best.size(), two.best.size());
+  for (std::size_t i = 0; i < one.best.size(); ++i) {
+    EXPECT_EQ(one.best[i].targets, two.best[i].targets) << i;
+    EXPECT_EQ(one.best[i].shed_mw, two.best[i].shed_mw) << i;
+  }
+  EXPECT_EQ(two.scenarios, two.evaluations);  // no defence: one scenario per set
+}
+
+INSTANTIATE_TEST_SUITE_P(ResponsesAndDispatches, WorstUnderResponse,
+                         ::testing::Combine(::testing::Values("topology", "cascade", "opf", "operator"),
+                                            ::testing::Values("case", "scopf")));
+
+// A set's score against a defence: the expected shed over its members' interception outcomes.
+TEST(StrikeSetScorer, ExpectedShedOverInterceptionOutcomes) {
+  StudyOptions o = options_for("case39");
+  o.k = 2;
+  StudyConfig c = resolve(o);
+  const Study plain(c);
+  SampleWorker worker(plain);
+  auto target = [&](const std::string& name) {
+    const auto& n = plain.targets().name;
+    return static_cast<int>(std::find(n.begin(), n.end(), name) - n.begin());
+  };
+  const int a = target("6"), b = target("39"), d = target("21");
+  ASSERT_LT(std::max({a, b, d}), plain.targets().size());
+  const std::vector<int> ab{a, b}, only_a{a}, only_b{b}, none{}, ad{a, d}, bd{b, d}, only_d{d};
+  auto shed = [&](const std::vector<int>& s) { return worker.run_targets(s).shed_mw; };
+  const double s_ab = shed(ab), s_a = shed(only_a), s_b = shed(only_b), s_none = shed(none);
+  ASSERT_GT(s_ab, s_a);
+  ASSERT_GT(s_ab, s_b);
+
+  StrikeSetScorer undefended(plain);
+  EXPECT_EQ(undefended.score(ab), s_ab);
+  EXPECT_EQ(undefended.scenarios(), 1u);
+
+  c.intercept[a] = 0.5;   // a survives half the strikes on it
+  c.intercept[b] = 0.25;  // b a quarter
+  c.intercept[d] = 1.0;   // d every one
+  const Study defended(c);
+  StrikeSetScorer scorer(defended);
+  // Both intercepted 0.5 x 0.25; a destroyed alone 0.5 x 0.25; b alone 0.5 x 0.75; both 0.5 x 0.75.
+  const double expected = 0.125 * s_none + 0.125 * s_a + 0.375 * s_b + 0.375 * s_ab;
+  EXPECT_NEAR(scorer.score(ab), expected, 1e-9 * expected);
+  EXPECT_EQ(scorer.scenarios(), 4u);
+  EXPECT_EQ(scorer.score(ad), 0.5 * s_none + 0.5 * s_a);  // d never destroyed
+  EXPECT_EQ(scorer.score(bd), 0.25 * s_none + 0.75 * s_b);
+  EXPECT_EQ(scorer.score(only_d), s_none);
+  EXPECT_EQ(scorer.scenarios(), 4u + 2 + 2 + 1);
+}
+
+// Intercept 1 (or 0) everywhere: the worst case equals the defended exhaustive run's maximum
+// (every interception draw is then decided), and differs from the undefended one.
+TEST(WorstCaseSearch, FullDefenceMatchesDefendedExhaustiveRun) {
+  StudyOptions o = options_for("case39");
+  o.strike = "exhaustive";
+  o.k = 2;
+  WorstCaseOptions w;
+  w.k = 2;
+  w.threads = 2;
+  const Study plain(resolve(o));
+  const WorstCaseResult undefended = find_worst_strikes(plain, w);
+  StudyConfig c = resolve(o);
+  for (int t : undefended.best.front().targets) c.intercept[t] = 1.0;  // the worst set's members
+  const Study defended(c);
+  const RunOutput run = run_samples(defended, 0, defended.samples(), 2, false, nullptr, nullptr);
+  const WorstCaseResult r = find_worst_strikes(defended, w);
+  EXPECT_EQ(Tally::to_fixed(r.best.front().shed_mw), run.tally.shed_max);
+  EXPECT_LT(r.best.front().shed_mw, undefended.best.front().shed_mw);
+  EXPECT_EQ(r.scenarios, r.evaluations);
+}
+
+// Per-class budgets: the exhaustive search enumerates the study's product of combinations;
+// the heuristic fills every class's budget; a --k other than the budgets' sum is refused.
+TEST(WorstCaseSearch, PerClassBudgets) {
+  StudyOptions o = options_for("case9");
+  o.targets = "bus,branch";
+  o.strike = "exhaustive";
+  parse_k("bus:1,branch:2", o);
+  const Study study(resolve(o));
+  const RunOutput run = run_samples(study, 0, study.samples(), 2, false, nullptr, nullptr);
+  WorstCaseOptions w;
+  w.k = 3;
+  w.threads = 2;
+  const WorstCaseResult r = find_worst_strikes(study, w);
+  ASSERT_TRUE(r.exhaustive);
+  EXPECT_EQ(r.evaluations, study.samples());
+  EXPECT_EQ(Tally::to_fixed(r.best.front().shed_mw), run.tally.shed_max);
+  w.exhaustive_limit = 0;
+  w.restarts = 3;
+  const WorstCaseResult h = find_worst_strikes(study, w);
+  ASSERT_FALSE(h.best.empty());
+  const TargetSet& ts = study.targets();
+  for (const WorstSet& s : h.best) {
+    ASSERT_EQ(s.targets.size(), 3u);
+    EXPECT_EQ(std::count_if(s.targets.begin(), s.targets.end(),
+                            [&](int t) { return ts.target_class[t] == TargetClass::kBranch; }),
+              2);
+  }
+  w.k = 2;
+  EXPECT_THROW(find_worst_strikes(study, w), InputError);
+}
+
+TEST(WorstCaseSearch, RefusesSetsWithTooManyPartlyDefendedMembers) {
+  StudyOptions o = options_for("case39");
+  o.k = kMaxPartlyDefendedMembers + 1;
+  StudyConfig c = resolve(o);
+  for (int t = 0; t <= kMaxPartlyDefendedMembers; ++t) c.intercept[t] = 0.5;
+  const Study study(c);
+  WorstCaseOptions w;
+  w.k = o.k;
+  try {
+    find_worst_strikes(study, w);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("use intercept 0 or 1 for more targets, or a smaller --k"), std::string::npos)
+        << e.what();
+  }
+}
 
 TEST(DefencePlanner, GreedyStepsReduceObjectiveAndMatchFullRun) {
   StudyOptions o = options_for("pglib_opf_case30_ieee");
