@@ -58,6 +58,7 @@
 #include "response/scenario_evaluator.hpp"
 #include "kernels/base_factor.hpp"
 #include "kernels/path_refactor_ldlt.hpp"
+#include "kernel_cases.hpp"
 
 #if SRE_BENCH_HAVE_METIS
 #include <iostream>  // Eigen's METIS support reports errors on std::cerr without including it
@@ -65,27 +66,7 @@
 #include <Eigen/MetisSupport>
 #endif
 
-namespace {
-
-struct KCase {
-  const char* name;
-  const char* file;
-};
-constexpr KCase kKCases[] = {
-    {"case118", "pglib_opf_case118_ieee.m"},
-    {"case1354", "pglib_opf_case1354_pegase.m"},
-    {"case2383wp_k", "pglib_opf_case2383wp_k.m"},
-    {"case9241pegase", "case9241pegase.m"},
-};
-constexpr int kStates = 64;
-
-struct KPrepared {
-  sre::Network net;
-  sre::BaseCase base;
-  std::shared_ptr<const sre::FastFlowShared> shared;
-  std::vector<sre::GridState> states;  // k = 3 random strikes, islands and balancing done
-  std::vector<std::vector<int>> strikes;
-};
+namespace sre::bench {
 
 const KPrepared& kprepared(const KCase& c) {
   static std::map<std::string, std::unique_ptr<KPrepared>> cache;
@@ -118,6 +99,15 @@ const KPrepared& kprepared(const KCase& c) {
   slot = std::move(p);
   return *slot;
 }
+
+}  // namespace sre::bench
+
+namespace {
+
+using sre::bench::KCase;
+using sre::bench::KPrepared;
+using sre::bench::kKCases;
+using sre::bench::kprepared;
 
 void BM_BaseSolve(benchmark::State& st, KCase c) {
   const KPrepared& p = kprepared(c);
