@@ -122,7 +122,7 @@ TEST(Study, PerClassBudgetsStrikeEachClassItsK) {
       for (std::uint64_t p = one.samples.struck_offset[j]; p < one.samples.struck_offset[j + 1]; ++p) {
         const int t = one.samples.struck_targets[p];
         ++per_class[static_cast<int>(ts.target_class[t])];
-        if (weighted) ASSERT_GT(study.weights()[t], 0.0) << ts.name[t];
+        if (weighted) { ASSERT_GT(study.weights()[t], 0.0) << ts.name[t]; }
       }
       for (int c = 0; c < kTargetClasses; ++c) ASSERT_EQ(per_class[c], want[c]) << strike << " sample " << j;
     }
