@@ -56,7 +56,9 @@ int cmd_eval(const std::vector<std::string>& args) {
     if (!outage.empty()) {
       std::vector<int> el[kTargetClasses];
       for (const std::string& text : split_list(outage)) {
-        const ElementRef ref = parse_element(net, text, "", 0);
+        // Elements as targets are (the case as read: a unit the dispatch runs below 0 MW is
+        // accepted, and losing it changes nothing, docs/model.md section 3).
+        const ElementRef ref = parse_element(*study.config().case_net, text, "", 0);
         std::vector<int>& list = el[static_cast<int>(ref.kind)];
         if (std::find(list.begin(), list.end(), ref.index) != list.end())
           throw InputError("--outage: element '" + text + "' is given twice");

@@ -96,7 +96,7 @@ StrikeSampler::StrikeSampler(StrikeModel model, int n_targets, const std::vector
   if (model_ == StrikeModel::kIndependent)
     throw InputError("--k per class: --strike independent strikes each target with its own probability and takes no k");
   if (budgets.empty()) throw InputError("--k: no budget given");
-  combinations_ = 1;
+  combinations_ = model_ == StrikeModel::kExhaustive ? 1 : 0;  // as the one-budget sampler: 0 unless exhaustive
   int end = 0;
   for (const StrikeBudget& b : budgets) {
     if (b.first < end || b.count < 0 || b.first + b.count > n_)

@@ -38,6 +38,17 @@ Study::Study(StudyConfig config) : config_(std::move(config)), response_(config_
     if (!dispatch_note_.empty()) std::cerr << "note: " << dispatch_note_ << "\n";
     if (!dispatch_.insecure.empty()) std::cerr << "note: " << insecure_summary(net_, dispatch_) << "\n";
   }
+  {
+    // Units a strike can take out that the dispatch runs below 0 MW: consumers there, so
+    // their loss changes nothing (docs/model.md section 3). Said, never silent.
+    const TargetSet& ts = c.targets;
+    int consuming = 0;
+    for (int g : ts.gens) consuming += net_.gen_pg[g] < 0.0;
+    if (consuming > 0)
+      std::cerr << "note: " << consuming << " of the " << ts.gens.size()
+                << " generator units among the targets run below 0 MW under dispatch " << to_string(dispatch_used_)
+                << " (consumers there): striking them changes nothing\n";
+  }
   base_ = make_base_case(net_);
   if (c.solver == SolverKind::kFast) fast_shared_ = make_fast_flow_shared(net_);
   intact_ = std::make_shared<const IntactTopology>(net_);
