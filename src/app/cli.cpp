@@ -26,6 +26,7 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"rank", {cmd_rank, "rank targets with 95% confidence intervals; flags unresolved neighbours"}},
       {"defend", {cmd_defend, "choose targets to defend (greedy, common random numbers); writes PLAN.csv"}},
       {"worst", {cmd_worst, "strike sets of K targets with the largest shed (exact for small cases)"}},
+      {"campaign", {cmd_campaign, "winter campaigns: strike waves, repairs, hourly demand; hours without power per bus"}},
       {"merge", {cmd_merge, "combine the shard files of a study (run --shard I/N) into one results file"}},
   };
   return table;

@@ -16,6 +16,7 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_rank(const std::vector<std::string>& args);
 int cmd_defend(const std::vector<std::string>& args);
 int cmd_worst(const std::vector<std::string>& args);
+int cmd_campaign(const std::vector<std::string>& args);
 int cmd_merge(const std::vector<std::string>& args);
 
 // A usage error: the message is printed with the subcommand's usage.

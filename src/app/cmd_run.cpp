@@ -19,6 +19,7 @@
 #include <optional>
 #include <sstream>
 
+#include "app/run_control.hpp"
 #include "app/study_options.hpp"
 #include "study/cluster.hpp"
 #include "app/option_values.hpp"
@@ -35,60 +36,6 @@
 
 namespace sre::cli {
 namespace {
-
-// Set by SIGTERM/SIGINT; the handler does nothing else (a lock-free atomic store
-// and a sig_atomic_t write are async-signal-safe).
-std::atomic<bool> g_stop{false};
-volatile std::sig_atomic_t g_signal = 0;
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-extern "C" void on_stop_signal(int sig) {
-  g_signal = sig;
-  g_stop.store(true);
-}
-
-// Installs the handler for the lifetime of the run, then restores the previous ones.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop.store(false);
-    g_signal = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &sa, &old_term_);
-    sigaction(SIGINT, &sa, &old_int_);
-  }
-  ~StopSignals() {
-    sigaction(SIGTERM, &old_term_, nullptr);
-    sigaction(SIGINT, &old_int_, nullptr);
-  }
-
- private:
-  struct sigaction old_term_ {}, old_int_ {};
-};
-
-struct Shard {
-  int index = -1, count = 0;
-};
-
-Shard parse_shard(const std::string& s) {
-  const auto slash = s.find('/');
-  Shard sh;
-  try {
-    if (slash == std::string::npos) throw std::invalid_argument("no slash");
-    std::size_t p1 = 0, p2 = 0;
-    sh.index = std::stoi(s.substr(0, slash), &p1);
-    sh.count = std::stoi(s.substr(slash + 1), &p2);
-    if (p1 != slash || p2 != s.size() - slash - 1) throw std::invalid_argument("junk");
-  } catch (const std::exception&) {
-    throw UsageError("--shard takes I/N (slice I of N, 0-based), e.g. --shard 3/100; got '" + s + "'");
-  }
-  if (sh.count < 1 || sh.index < 0 || sh.index >= sh.count)
-    throw UsageError("--shard " + s + ": need 0 <= I < N (I is 0-based)");
-  return sh;
-}
 
 // Everything the ranks agree on before sampling.
 struct Plan {
@@ -135,13 +82,6 @@ void check_resume(const Plan& p, const StoredTally& ck, const std::string& path)
       a.total_demand_mw != b.total_demand_mw)
     refuse("its tally has a different shape");
   if (ck.tally.n != m.sample_end - m.sample_begin) refuse("its tally count does not match its sample range");
-}
-
-// CPUs this process may run on (its affinity mask); 0 when unknown.
-int usable_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
 }
 
 // Parses and validates everything; throws UsageError/InputError. Returns false after --help.
@@ -285,7 +225,7 @@ int run_single(Plan& p) {
   std::function<void(const RunOutput&)> on_chunk;
   if (!p.checkpoint_path.empty())
     on_chunk = [&](const RunOutput& out) {
-      if (g_stop.load() || out.end >= p.range.end) return;  // written below
+      if (stop_requested() || out.end >= p.range.end) return;  // written below
       if (std::chrono::duration<double>(Clock::now() - last).count() < p.checkpoint_every) return;
       Tally t = p.resumed;
       t.merge(out.tally);
@@ -293,7 +233,7 @@ int run_single(Plan& p) {
       last = Clock::now();
     };
   const RunOutput run = run_samples(*p.study, p.start, p.range.end, p.n_threads, p.save_samples, &progress,
-                                    p.checkpoint_path.empty() ? nullptr : &g_stop, on_chunk);
+                                    p.checkpoint_path.empty() ? nullptr : stop_flag(), on_chunk);
   reporter.stop();
   Tally tally = p.resumed;
   tally.merge(run.tally);
@@ -303,7 +243,7 @@ int run_single(Plan& p) {
     std::fprintf(stderr,
                  "sre run: stopped by signal %d after samples [%llu, %llu) of [%llu, %llu); checkpoint written to %s\n"
                  "         continue with the same options plus --resume %s (exit status %d)\n",
-                 static_cast<int>(g_signal), static_cast<unsigned long long>(p.range.begin),
+                 stop_signal(), static_cast<unsigned long long>(p.range.begin),
                  static_cast<unsigned long long>(run.end), static_cast<unsigned long long>(p.range.begin),
                  static_cast<unsigned long long>(p.range.end), p.checkpoint_path.c_str(), p.checkpoint_path.c_str(),
                  kExitInterrupted);

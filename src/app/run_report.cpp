@@ -15,6 +15,12 @@ ProgressReporter::ProgressReporter(const RunProgress& progress, std::uint64_t to
   if (enabled) thread_ = std::thread([this] { loop(); });
 }
 
+ProgressReporter::ProgressReporter(const RunProgress& progress, std::uint64_t total, bool enabled, const char* unit,
+                                   const char* value_label)
+    : progress_(progress), total_(total), total_demand_(0.0), unit_(unit), value_label_(value_label) {
+  if (enabled) thread_ = std::thread([this] { loop(); });
+}
+
 ProgressReporter::~ProgressReporter() { stop(); }
 
 void ProgressReporter::stop() {
@@ -34,10 +40,15 @@ void ProgressReporter::loop() {
     const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
     const double left = rate > 0 ? static_cast<double>(total_ - std::min(done, total_)) / rate : 0.0;
     const double mean = done ? Tally::from_fixed(progress_.shed_sum_q.load(std::memory_order_relaxed)) / static_cast<double>(done) : 0.0;
-    std::fprintf(stderr, "\r%12llu / %llu samples (%5.1f%%)  %10.0f/s  %6.0f s left  mean shed %.3f MW (%.4f%%)   ",
-                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
-                 total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, rate, left, mean,
-                 total_demand_ > 0 ? 100.0 * mean / total_demand_ : 0.0);
+    const double pct = total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0;
+    if (value_label_)
+      std::fprintf(stderr, "\r%12llu / %llu %s (%5.1f%%)  %10.1f/s  %6.0f s left  mean %s %.1f   ",
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), unit_, pct, rate,
+                   left, value_label_, mean);
+    else
+      std::fprintf(stderr, "\r%12llu / %llu %s (%5.1f%%)  %10.0f/s  %6.0f s left  mean shed %.3f MW (%.4f%%)   ",
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), unit_, pct, rate,
+                   left, mean, total_demand_ > 0 ? 100.0 * mean / total_demand_ : 0.0);
     std::fflush(stderr);
   }
 }

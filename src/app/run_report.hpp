@@ -16,6 +16,10 @@ namespace sre {
 class ProgressReporter {
  public:
   ProgressReporter(const RunProgress& progress, std::uint64_t total, double total_demand_mw, bool enabled);
+  // Campaigns: `unit` counted, and the running mean of progress.shed_sum_q (fixed point,
+  // Tally::kShedScale) shown as "mean <value_label>".
+  ProgressReporter(const RunProgress& progress, std::uint64_t total, bool enabled, const char* unit,
+                   const char* value_label);
   ~ProgressReporter();
   void stop();
 
@@ -24,6 +28,8 @@ class ProgressReporter {
   const RunProgress& progress_;
   std::uint64_t total_;
   double total_demand_;
+  const char* unit_ = "samples";
+  const char* value_label_ = nullptr;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -113,7 +113,10 @@ void resolve_config_paths(po::parsed_options& parsed, const std::string& config_
     const bool a_file_column =
         key == "probabilities" ||
         (key == "weights" && v != "degree" && v != "demand" && v != "generation" && v != "throughput");
-    if (a_file) v = resolve(v);
+    // Campaign options (sre campaign, sre defend --campaign): files where they name one.
+    const bool a_campaign_file =
+        key == "repair" || ((key == "waves" || key == "demand-profile") && v.size() > 4 && v.ends_with(".csv"));
+    if (a_file || a_campaign_file) v = resolve(v);
     if (key == "targets") v = resolve_targets(v);
     if (a_file_column) v = resolve_file_column(v);
   }

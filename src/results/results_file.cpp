@@ -271,7 +271,9 @@ void write_summary(h5::File& file, const Summary& s) {
   file.write("/convergence/shed_ci95_halfwidth", s.convergence_ci95_halfwidth);
 }
 
-void write_elements(h5::File& file, const Network& net, const TargetSet& targets, const Summary& s) {
+}  // namespace
+
+void write_target_identity(h5::File& file, const Network& net, const TargetSet& targets) {
   file.create_group("/targets");
   file.write_strings("/targets/name", targets.name);
   // Each target's class and elements (bus:ID, branch:ROW, gen:ROW; CSR by element_offset).
@@ -285,6 +287,12 @@ void write_elements(h5::File& file, const Network& net, const TargetSet& targets
   file.write_strings("/targets/class", cls);
   file.write("/targets/element_offset", element_offset);
   file.write_strings("/targets/element", elements);
+}
+
+namespace {
+
+void write_elements(h5::File& file, const Network& net, const TargetSet& targets, const Summary& s) {
+  write_target_identity(file, net, targets);
   file.write("/targets/struck", s.target_struck);
   file.write("/targets/destroyed", s.target_destroyed);
   file.write("/targets/shed_mean_when_destroyed", s.shed_mean_when_destroyed);
@@ -347,7 +355,9 @@ void check_format(const h5::File& file, const std::string& path) {
   if (version < 1) throw InputError(path, 0, "format_version " + std::to_string(version) + " is not known");
 }
 
-RunMetadata read_meta(const h5::File& file) {
+}  // namespace
+
+RunMetadata read_run_metadata(const h5::File& file) {
   RunMetadata m;
   m.command_line = file.string_attribute("/", "command_line");
   m.config_ini = file.read_string("/config");
@@ -389,7 +399,13 @@ RunMetadata read_meta(const h5::File& file) {
   return m;
 }
 
-}  // namespace
+void write_study_sections(h5::File& f, const RunMetadata& meta, const Network& net, const TargetSet& targets,
+                          const std::vector<double>& limit_mw) {
+  write_root(f, meta);
+  write_network(f, meta, net, targets, limit_mw);
+  write_dispatch(f, meta);
+  write_runtime(f, meta);
+}
 
 void write_results_file(const std::string& path, const RunMetadata& meta, const Network& net, const TargetSet& targets,
                         const std::vector<double>& limit_mw, const Tally& tally, const Summary& summary,
@@ -430,7 +446,7 @@ StoredTally read_tally_file(const std::string& path) {
     const h5::File file = h5::File::open(path, h5::File::Mode::kReadOnly, "HDF5 could not open it");
     check_format(file, path);
     StoredTally stored;
-    stored.meta = read_meta(file);
+    stored.meta = read_run_metadata(file);
     stored.tally = read_tally(file);
     return stored;
   } catch (const h5::Error& e) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "io/hdf5_file.hpp"
 #include "model/network.hpp"
 #include "stats/summary.hpp"
 #include "stats/tally.hpp"
@@ -142,6 +143,14 @@ struct TargetTable {
   std::optional<StoredTally> stored;
 };
 TargetTable read_target_table(const std::string& path);
+
+// For other file kinds built on the same layout (campaign files, src/campaign/): the root
+// metadata, /config, /network, /dispatch and /runtime of a study; /targets' identity (name,
+// class, elements); and the metadata read back (the caller checks the format first).
+void write_study_sections(h5::File& file, const RunMetadata& meta, const Network& net, const TargetSet& targets,
+                          const std::vector<double>& limit_mw);
+void write_target_identity(h5::File& file, const Network& net, const TargetSet& targets);
+RunMetadata read_run_metadata(const h5::File& file);
 
 
 }  // namespace sre

@@ -5,6 +5,7 @@
 // shard or resume evaluates it (model.md section 8).
 #include <Random123/philox.h>
 
+#include <cmath>
 #include <cstdint>
 
 namespace sre {
@@ -12,6 +13,11 @@ namespace sre {
 enum class RngStream : std::uint32_t {
   kStrike = 0,        // which targets are struck
   kInterception = 1,  // whether a defended target intercepts the strike
+  // Campaigns (docs/campaign.md 7): sample = campaign index.
+  kWaveTime = 2,           // gaps between waves (poisson)
+  kWaveStrike = 3,         // which targets each wave strikes
+  kWaveInterception = 4,   // whether a defended target intercepts a wave's strike
+  kRepairTime = 5,         // repair times
 };
 
 class SampleRng {
@@ -32,6 +38,12 @@ class SampleRng {
   }
   // Uniform in [0, 1) with 53 random bits.
   double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  // Standard normal (Box-Muller on two uniforms; written out so that every platform and
+  // standard library draws the same numbers).
+  double normal() {
+    const double u1 = uniform(), u2 = uniform();
+    return std::sqrt(-2.0 * std::log1p(-u1)) * std::cos(6.283185307179586 * u2);
+  }
   // Uniform integer in [0, n), n >= 1, without bias (Lemire's multiply-and-reject).
   std::uint64_t below(std::uint64_t n) {
     unsigned __int128 m = static_cast<unsigned __int128>(next_u64()) * n;

@@ -83,6 +83,46 @@ void reduce_to_root(std::int64_t* data, std::size_t count, std::size_t words_per
 
 }  // namespace
 
+std::vector<std::int64_t> Session::sum_to_root(std::vector<std::int64_t> words) const {
+  const auto n = static_cast<std::int64_t>(words.size());
+  std::int64_t lo = n, hi = n;
+  check(MPI_Allreduce(&n, &lo, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
+  check(MPI_Allreduce(&n, &hi, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
+  if (lo != hi) throw std::runtime_error("MPI ranks hold tallies of different shapes");
+  // Sums modulo 2^64: exact, and associative in any order.
+  reduce_to_root(words.data(), words.size(), 1, MPI_UINT64_T, MPI_SUM, rank_);
+  return words;
+}
+
+namespace {
+template <class T>
+std::vector<T> gather_values(const std::vector<T>& values, MPI_Datatype type, int rank, int size) {
+  const int mine = static_cast<int>(values.size());
+  std::vector<int> counts(size), displs(size);
+  check(MPI_Gather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+  std::vector<T> out;
+  if (rank == 0) {
+    long total = 0;
+    for (int r = 0; r < size; ++r) {
+      displs[r] = static_cast<int>(total);
+      total += counts[r];
+    }
+    if (total > INT32_MAX) throw std::runtime_error("MPI gather of more than 2^31 values");
+    out.resize(static_cast<std::size_t>(total));
+  }
+  check(MPI_Gatherv(values.data(), mine, type, out.data(), counts.data(), displs.data(), type, 0, MPI_COMM_WORLD),
+        "MPI_Gatherv");
+  return out;
+}
+}  // namespace
+
+std::vector<double> Session::gather_to_root(const std::vector<double>& values) const {
+  return gather_values(values, MPI_DOUBLE, rank_, size_);
+}
+std::vector<std::uint64_t> Session::gather_to_root(const std::vector<std::uint64_t>& values) const {
+  return gather_values(values, MPI_UINT64_T, rank_, size_);
+}
+
 Tally Session::reduce_tally(const Tally& local) const {
   // Every rank's buffer has the same layout (same shape): check it, then reduce each
   // segment of exact integers with its own commutative operation, O(log P) steps.

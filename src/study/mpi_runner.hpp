@@ -6,7 +6,9 @@
 // bit those of one process.
 // Failures never hang the job: each collective step is preceded by an
 // agreement on whether any rank failed, and the lowest failing rank reports.
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "stats/tally.hpp"
 
@@ -30,6 +32,12 @@ class Session {
   // Collective: every rank's tally combined on rank 0 by a reduction of its exact integer words
   // (stats/tally_buffer.hpp: sums, minima, maxima), O(log P); other ranks get an empty tally.
   Tally reduce_tally(const Tally& local) const;
+  // Collective: element-wise sums of every rank's words on rank 0 (exact; the same length on
+  // every rank, checked); other ranks get their own back.
+  std::vector<std::int64_t> sum_to_root(std::vector<std::int64_t> words) const;
+  // Collective: every rank's values concatenated in rank order on rank 0 (empty elsewhere).
+  std::vector<double> gather_to_root(const std::vector<double>& values) const;
+  std::vector<std::uint64_t> gather_to_root(const std::vector<std::uint64_t>& values) const;
   // Ends the whole job (MPI_Abort) after printing `message` on stderr.
   [[noreturn]] void abort(const std::string& message, int code) const;
 
