@@ -174,20 +174,6 @@ bool make_plan(const std::vector<std::string>& args, Plan& p, int rank, int rank
   return true;
 }
 
-std::string campaign_assumptions(const Plan& p) {
-  const CampaignOptions& c = p.campaign;
-  char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "; campaign: %d days, demand %s, waves %s, k %s per wave, repairs %s%s, crews %s, transient %d h, "
-                "steady response %s, heating drained after %g h dark (rotation cycle %g h)",
-                c.days, c.demand_profile.c_str(), c.waves.c_str(),
-                (p.options.k_classes.empty() ? std::to_string(p.options.k) : p.options.k_classes).c_str(),
-                c.repair_days.c_str(), c.repair.empty() ? "" : (" (per target: " + c.repair + ")").c_str(),
-                c.crews == 0 ? "unlimited" : std::to_string(c.crews).c_str(), c.transient_hours,
-                c.steady_response.c_str(), c.heat_deadline_hours, c.rotation_cycle_hours);
-  return p.study->assumptions() + buf;
-}
-
 void write_output(const Plan& p, const std::string& path, CampaignTally tally, std::uint64_t end, double seconds,
                   bool save_samples) {
   tally.sort_by_index();
@@ -199,7 +185,7 @@ void write_output(const Plan& p, const std::string& path, CampaignTally tally, s
   m.samples_per_second = seconds > 0 ? static_cast<double>(tally.n) / seconds : 0.0;
   m.peak_rss_mb = peak_rss_mb();
   const CampaignSummary summary = summarize_campaigns(tally, p.study->network().bus_demand_pos);
-  write_campaign_file(path, CampaignFileContent{m, campaign_assumptions(p), p.study->network(), p.study->targets(),
+  write_campaign_file(path, CampaignFileContent{m, p.cs->assumptions(), p.study->network(), p.study->targets(),
                                                 p.study->base().limit_mw, p.cs->config(), tally, summary,
                                                 save_samples});
 }
@@ -217,7 +203,7 @@ void print_json(const CampaignSummary& s) {
 
 void print_table(const Plan& p, const CampaignSummary& s, double seconds, std::uint64_t evaluated, int ranks) {
   const Network& net = p.study->network();
-  std::printf("sre campaign: %s\n  %s\n", p.options.case_path.c_str(), campaign_assumptions(p).c_str());
+  std::printf("sre campaign: %s\n  %s\n", p.options.case_path.c_str(), p.cs->assumptions().c_str());
   std::printf("  %llu campaigns of %d days (%llu evaluated here in %.1f s, %.2f campaigns/s, %d rank%s x %d threads)\n\n",
               static_cast<unsigned long long>(s.samples), p.campaign.days, static_cast<unsigned long long>(evaluated),
               seconds, seconds > 0 ? static_cast<double>(evaluated) / seconds : 0.0, ranks, ranks == 1 ? "" : "s",

@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <sstream>
 
+#include "app/campaign_options.hpp"
 #include "app/study_options.hpp"
+#include "campaign/campaign_results.hpp"
+#include "campaign/campaign_run.hpp"
 #include "study/cluster.hpp"
 #include "study/study_identity.hpp"
 #include "io/input_error.hpp"
@@ -16,6 +19,46 @@
 #include "stats/summary.hpp"
 
 namespace sre::cli {
+
+namespace {
+
+int merge_campaigns(const std::vector<std::string>& inputs, const std::vector<StoredCampaign>& shards,
+                    const Study& study, const CampaignOptions& co, const std::string& out_path) {
+  const CampaignStudy cs(study, resolve_campaign(co, study.targets(), study.response()));
+  CampaignTally tally;
+  tally.reset(campaign_shape(cs));
+  double seconds = 0.0;
+  int threads = 0;
+  for (std::size_t j = 0; j < shards.size(); ++j) {
+    try {
+      tally.merge(shards[j].tally);
+    } catch (const std::invalid_argument&) {
+      throw InputError(inputs[j], 0, "its tally does not have the shape of the campaign study");
+    }
+    seconds += shards[j].meta.sampling_seconds;
+    threads = std::max(threads, shards[j].meta.threads);
+  }
+  tally.sort_by_index();
+  RunMetadata meta = shards.front().meta;
+  meta.command_line = full_command_line();
+  meta.sample_begin = 0;
+  meta.sample_end = meta.samples;
+  meta.shard_index = -1;
+  meta.shard_count = 0;
+  meta.complete = true;
+  meta.sampling_seconds = seconds;
+  meta.samples_per_second = seconds > 0 ? static_cast<double>(tally.n) / seconds : 0.0;
+  meta.threads = threads;
+  meta.peak_rss_mb = peak_rss_mb();
+  const CampaignSummary summary = summarize_campaigns(tally, study.network().bus_demand_pos);
+  write_campaign_file(out_path, CampaignFileContent{meta, cs.assumptions(), study.network(), study.targets(),
+                                                    study.base().limit_mw, cs.config(), tally, summary, false});
+  std::printf("sre merge: %zu campaign shards, %llu campaigns: %s\n", shards.size(),
+              static_cast<unsigned long long>(tally.n), out_path.c_str());
+  return 0;
+}
+
+}  // namespace
 
 int cmd_merge(const std::vector<std::string>& args) {
   std::vector<std::string> inputs;
@@ -40,19 +83,35 @@ int cmd_merge(const std::vector<std::string>& args) {
   if (inputs.empty()) throw UsageError("give the shard files to merge");
   if (out_path.empty()) throw UsageError("-o OUT.h5 is required");
 
+  // Run shards (sre run) or campaign shards (sre campaign), by the first file's format.
+  const bool campaign = is_campaign_file(inputs.front());
   std::vector<StoredTally> shards;
-  shards.reserve(inputs.size());
-  for (const auto& path : inputs) shards.push_back(read_tally_file(path));
+  std::vector<StoredCampaign> campaign_shards;
+  std::vector<RunMetadata> metas;
+  std::vector<std::uint64_t> counts;
+  for (const auto& path : inputs) {
+    if (campaign) {
+      campaign_shards.push_back(read_campaign_file(path));
+      metas.push_back(campaign_shards.back().meta);
+      counts.push_back(campaign_shards.back().tally.n);
+    } else {
+      if (is_campaign_file(path))
+        throw InputError(path, 0, "is a campaign file, but " + inputs.front() + " is not; merge the shards of one study");
+      shards.push_back(read_tally_file(path));
+      metas.push_back(shards.back().meta);
+      counts.push_back(shards.back().tally.n);
+    }
+  }
 
-  const RunMetadata& first = shards.front().meta;
+  const RunMetadata& first = metas.front();
   const std::string& p0 = inputs.front();
   if (first.shard_count < 1 || first.shard_index < 0)
     throw InputError(p0, 0, "is not a shard file (written without --shard I/N); only shards can be merged");
   const int n = first.shard_count;
   std::vector<int> seen(n, -1);
   const SampleRange all{0, first.samples};
-  for (std::size_t j = 0; j < shards.size(); ++j) {
-    const RunMetadata& m = shards[j].meta;
+  for (std::size_t j = 0; j < metas.size(); ++j) {
+    const RunMetadata& m = metas[j];
     const std::string& path = inputs[j];
     const auto other = [&](const std::string& what) {
       throw InputError(path, 0, "belongs to a different study than " + p0 + ": " + what + " differs; merge only the shards of one study");
@@ -73,7 +132,7 @@ int cmd_merge(const std::vector<std::string>& args) {
                                     " (also in " + inputs[seen[m.shard_index]] + "); give each shard once");
     seen[m.shard_index] = static_cast<int>(j);
     const SampleRange want = split_range(all, m.shard_index, n);
-    if (m.sample_begin != want.begin || m.sample_end != want.end || shards[j].tally.n != want.size())
+    if (m.sample_begin != want.begin || m.sample_end != want.end || counts[j] != want.size())
       throw InputError(path, 0, "shard " + std::to_string(m.shard_index) + "/" + std::to_string(n) + " covers samples [" +
                                     std::to_string(m.sample_begin) + ", " + std::to_string(m.sample_end) +
                                     ") but should cover [" + std::to_string(want.begin) + ", " + std::to_string(want.end) +
@@ -89,8 +148,10 @@ int cmd_merge(const std::vector<std::string>& args) {
 
   // Rebuild the study (network, targets, base case) from the stored configuration.
   StudyOptions o;
+  CampaignOptions co;
   po::options_description study_desc;
   add_study_options(study_desc, o);
+  add_campaign_options(study_desc, co);
   po::variables_map svm;
   try {
     std::istringstream in(first.config_ini);
@@ -110,6 +171,7 @@ int cmd_merge(const std::vector<std::string>& args) {
                                          "); give the same case file with --case");
   const Study study(resolve(o));
   check_output_path(out_path);
+  if (campaign) return merge_campaigns(inputs, campaign_shards, study, co, out_path);
 
   std::vector<std::size_t> order(shards.size());
   for (std::size_t j = 0; j < shards.size(); ++j) order[shards[j].meta.shard_index] = j;

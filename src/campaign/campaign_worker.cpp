@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "io/input_error.hpp"
 
@@ -24,6 +25,20 @@ CampaignStudy::CampaignStudy(const Study& study, CampaignConfig config)
   strikes_.weights = study.weights();
   strikes_.probabilities = c.probabilities;
   strikes_.intercept = c.intercept;
+}
+
+std::string CampaignStudy::assumptions() const {
+  const CampaignOptions& c = config_.given;
+  const StudyOptions& o = study_.options();
+  char buf[160];
+  std::string r = study_.assumptions() + "; campaign: " + std::to_string(c.days) + " days, demand " +
+                  c.demand_profile + ", waves " + c.waves + ", k " + (o.k_classes.empty() ? std::to_string(o.k) : o.k_classes) +
+                  " per wave, repairs " + c.repair_days + (c.repair.empty() ? "" : " (per target: " + c.repair + ")") +
+                  ", crews " + (c.crews == 0 ? std::string("unlimited") : std::to_string(c.crews)) + ", transient " +
+                  std::to_string(c.transient_hours) + " h, steady response " + c.steady_response;
+  std::snprintf(buf, sizeof buf, ", heating drained after %g h dark (rotation cycle %g h), split at %g of demand",
+                c.heat_deadline_hours, c.rotation_cycle_hours, c.split_share);
+  return r + buf;
 }
 
 CampaignWorker::CampaignWorker(const CampaignStudy& cs)

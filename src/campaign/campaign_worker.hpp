@@ -7,6 +7,7 @@
 // sized once; a campaign allocates nothing after the first few.
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "campaign/campaign_config.hpp"
@@ -29,6 +30,8 @@ class CampaignStudy {
   // Override the interception probabilities (sre defend --campaign's plans).
   void set_intercept(const std::vector<double>& q) { strikes_.intercept = q; }
   std::uint64_t samples() const { return study_.samples(); }
+  // The study's assumptions line (Study::assumptions()) with the campaign's.
+  std::string assumptions() const;
   std::uint64_t seed() const { return study_.seed(); }
 
  private:
