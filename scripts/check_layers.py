@@ -27,7 +27,7 @@ EXTERNAL = {
     r"^(hdf5|H5)": {"io"},
     r"^(Clp|Coin)": {"dispatch", "response"},
     r"^mpi\.h$": {"study"},
-    r"^(tbb|oneapi)/": {"dispatch", "study", "planning", "app"},
+    r"^(tbb|oneapi)/": {"dispatch", "study", "planning", "campaign", "app"},
     r"^Random123/": {"sampling"},
     r"^Eigen/": {"kernels", "flow"},
     r"^nettle/": {"io"},

@@ -2,10 +2,12 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/campaign_options.hpp"
 #include "app/json_output.hpp"
 #include "app/long_task.hpp"
 #include "app/option_values.hpp"
 #include "app/study_options.hpp"
+#include "campaign/campaign_defence.hpp"
 #include "planning/defence_planner.hpp"
 #include "io/input_error.hpp"
 #include "io/output_file.hpp"
@@ -26,6 +28,100 @@ std::vector<std::string> names_of(const TargetSet& ts, const std::vector<int>& t
   n.reserve(targets.size());
   for (int t : targets) n.push_back(ts.name[t]);
   return n;
+}
+
+int defend_campaign(StudyOptions o, const CampaignOptions& co, const DefenceOptions& d, const std::string& objective,
+                    const std::string& out_path, bool json) {
+  CampaignDefenceOptions cd;
+  cd.budget = d.budget;
+  cd.intercept = d.intercept;
+  cd.threads = d.threads;
+  cd.objective = parse_campaign_objective(objective);
+  check_output_path(out_path);
+  if (o.samples == 0) o.samples = 200;
+  const Study study(resolve(o));
+  const CampaignConfig config = resolve_campaign(co, study.targets(), study.response());
+  const TargetSet& ts = study.targets();
+  if (!json) {
+    std::printf("defend --campaign: budget %d, intercept %.3g, objective %s (mean per campaign), %llu selection "
+                "campaigns of %d days (seed %llu)\n",
+                cd.budget, cd.intercept, objective.c_str(), static_cast<unsigned long long>(study.samples()), co.days,
+                static_cast<unsigned long long>(o.seed));
+    std::printf("  %4s  %-14s  %-40s  %-40s  %12s  %s\n", "step", "target", "objective before [95% CI]",
+                "objective after [95% CI]", "gain", "paired 95% CI");
+    std::fflush(stdout);
+    cd.on_step = [&](const DefenceStep& s) {
+      static int step = 0;
+      char before[80], after[80];
+      std::snprintf(before, sizeof before, "%.4g [%.4g, %.4g]", s.before.value, s.before.ci95_low, s.before.ci95_high);
+      std::snprintf(after, sizeof after, "%.4g [%.4g, %.4g]", s.after.value, s.after.ci95_low, s.after.ci95_high);
+      std::printf("  %4d  %-14s  %-40s  %-40s  %12.4g  ± %.4g\n", ++step, s.name.c_str(), before, after, s.gain,
+                  s.mean_gain_ci95_halfwidth);
+      std::fflush(stdout);
+    };
+  }
+  const CampaignDefencePlan plan = [&] {
+    const LongTask task("defend", [&] { return std::string("defend --campaign: evaluating campaigns"); });
+    return plan_campaign_defence(study, config, cd);
+  }();
+  write_defence_csv(out_path, ts, plan.targets, cd.intercept);
+  if (json) {
+    Json steps = Json::array();
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+      const DefenceStep& s = plan.steps[i];
+      Json j;
+      j["step"] = i + 1;
+      j["target"] = s.name;
+      j["before"] = value_json(s.before);
+      j["after"] = value_json(s.after);
+      j["gain"] = s.gain;
+      j["gain_ci95_halfwidth"] = s.mean_gain_ci95_halfwidth;
+      j["reevaluated"] = s.reevaluated;
+      steps.push_back(std::move(j));
+    }
+    Json baselines = Json::array();
+    for (const PlanScore& p : plan.validation) {
+      Json j;
+      j["plan"] = p.plan;
+      j["targets"] = names_of(ts, p.targets);
+      j["objective"] = value_json(p.value);
+      j["diff_vs_greedy"] = p.mean_diff_vs_greedy;
+      j["diff_ci95_halfwidth"] = p.mean_diff_ci95_halfwidth;
+      baselines.push_back(std::move(j));
+    }
+    Json j;
+    j["campaign"] = true;
+    j["objective"] = objective;
+    j["budget"] = cd.budget;
+    j["intercept"] = cd.intercept;
+    j["plan"] = names_of(ts, plan.targets);
+    j["selection_campaigns"] = plan.selection_campaigns;
+    j["selection_seed"] = plan.selection_seed;
+    j["validation_campaigns"] = plan.validation_campaigns;
+    j["validation_seed"] = plan.validation_seed;
+    j["steps"] = std::move(steps);
+    j["validation"] = std::move(baselines);
+    j["evaluations"] = plan.evaluations;
+    j["seconds"] = plan.seconds;
+    j["out"] = out_path;
+    std::cout << json_text(j) << "\n";
+    return 0;
+  }
+  std::printf("\nvalidation on %llu fresh campaigns (seed %llu), objective %s:\n",
+              static_cast<unsigned long long>(plan.validation_campaigns),
+              static_cast<unsigned long long>(plan.validation_seed), objective.c_str());
+  std::printf("  %-8s  %-36s  %-28s  %s\n", "plan", "objective [95% CI]", "vs greedy [paired 95% CI]", "targets");
+  for (const PlanScore& p : plan.validation) {
+    char v[80], diff[64];
+    std::snprintf(v, sizeof v, "%.4g [%.4g, %.4g]", p.value.value, p.value.ci95_low, p.value.ci95_high);
+    std::snprintf(diff, sizeof diff, "%+.4g ± %.4g", p.mean_diff_vs_greedy, p.mean_diff_ci95_halfwidth);
+    std::string names;
+    for (int t : p.targets) names += (names.empty() ? "" : ",") + ts.name[t];
+    std::printf("  %-8s  %-36s  %-28s  %s\n", p.plan.c_str(), v, diff, names.c_str());
+  }
+  std::printf("\n  plan: %s (%llu campaigns evaluated, %.1f s)\n", out_path.c_str(),
+              static_cast<unsigned long long>(plan.evaluations), plan.seconds);
+  return 0;
 }
 
 }  // namespace
@@ -55,8 +151,19 @@ int cmd_defend(const std::vector<std::string>& args) {
       ("threads", whole(&d.threads, "threads", 0, 4096), "worker threads (0 = all cores); results do not depend on it")
       ("out", po::value(&out_path)->required(), "PLAN.csv to write (target,intercept; for `sre run --defence`)")
       ("json", po::bool_switch(&json), "print the steps and the baseline comparison as one JSON object");
+  bool campaign = false;
+  CampaignOptions co;
+  po::options_description campaign_desc("campaign options (with --campaign; docs/campaign.md; also in --config)");
+  campaign_desc.add_options()
+      ("campaign", po::bool_switch(&campaign),
+       "plan for a whole winter (sre campaign): judge plans by the mean over campaigns of --objective\n"
+       "ens (energy not served, MWh), drains (heating-drain events) or hours_without_power (summed over\n"
+       "buses); --samples counts campaigns (default 200)");
+  add_campaign_options(campaign_desc, co);
+  po::options_description config_desc;
+  config_desc.add(study_desc).add(campaign_desc);
   po::options_description desc;
-  desc.add(study_desc).add(def_desc);
+  desc.add(study_desc).add(campaign_desc).add(def_desc);
   po::variables_map vm;
   if (!parse_command_line("defend", "--case FILE [--config C.ini] --budget B --out PLAN.csv [options]",
                           "Choose B targets to defend, greedily, one at a time, to minimise an objective of the\n"
@@ -65,13 +172,19 @@ int cmd_defend(const std::vector<std::string>& args) {
                           "highest-degree and B highest-demand targets on fresh samples (seed + 1000003).",
                           desc, args, vm))
     return 0;
-  apply_config_file(study_desc, vm, config);
+  apply_config_file(config_desc, vm, config);
   if (o.case_path.empty()) throw UsageError("--case is required (on the command line or in --config)");
   if (!o.defence.empty())
     throw UsageError("--defence " + o.defence +
                      ": sre defend chooses the defence plan itself and does not start from one; remove `defence` "
                      "from the command line or the --config file, and judge a plan with `sre run --defence PLAN.csv`");
   if (attacker != "fixed" && attacker != "weighted") throw UsageError("--attacker must be fixed or weighted");
+  if (campaign) {
+    if (objective == "mean") objective = "ens";
+    if (attacker != "fixed")
+      throw UsageError("--attacker weighted is not available with --campaign (waves strike by the study's model)");
+    return defend_campaign(o, co, d, objective, out_path, json);
+  }
   d.objective = parse_objective(objective);
   d.weighted_attacker = attacker == "weighted";
   check_output_path(out_path);

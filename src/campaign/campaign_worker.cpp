@@ -71,8 +71,8 @@ CampaignWorker::CampaignWorker(const CampaignStudy& cs)
   record_.target_hours_destroyed.assign(st.targets().size(), 0);
 }
 
-const CampaignRecord& CampaignWorker::run(std::uint64_t index) {
-  drawer_.draw(cs_.seed(), index, schedule_);
+const CampaignRecord& CampaignWorker::run(std::uint64_t index, std::uint64_t seed) {
+  drawer_.draw(seed, index, schedule_);
   return evaluate(schedule_);
 }
 

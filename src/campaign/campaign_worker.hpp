@@ -45,7 +45,9 @@ class CampaignWorker {
  public:
   explicit CampaignWorker(const CampaignStudy& cs);
   // Draws and evaluates campaign `index`; the record stays valid until the next call.
-  const CampaignRecord& run(std::uint64_t index);
+  const CampaignRecord& run(std::uint64_t index) { return run(index, cs_.seed()); }
+  // The same with another seed (a planner's fresh validation campaigns).
+  const CampaignRecord& run(std::uint64_t index, std::uint64_t seed);
   // Evaluates a given schedule (tests; sre defend).
   const CampaignRecord& evaluate(const CampaignSchedule& schedule);
   const CampaignSchedule& schedule() const { return schedule_; }
