@@ -212,6 +212,7 @@ void CampaignWorker::evaluate_segment(const CampaignSchedule& s, const Segment& 
 // island's served ratio (0 when dead).
 void CampaignWorker::evaluate_level(int level, int slot, bool transient) {
   ScenarioEvaluator& ev = evaluator(level, transient);
+  ++evaluations_;
   ev.evaluate(Outages{{buses_.data(), static_cast<std::size_t>(n_buses_)},
                       {branches_.data(), static_cast<std::size_t>(n_branches_)},
                       {gens_.data(), static_cast<std::size_t>(n_gens_)}});
@@ -248,6 +249,7 @@ void CampaignWorker::evaluate_level(int level, int slot, bool transient) {
 // Steady topology: islands do not depend on alpha; a live island serves min(1, C / (alpha D)).
 void CampaignWorker::closed_form_slots() {
   ScenarioEvaluator& ev = *topology_eval_;
+  ++evaluations_;
   ev.evaluate(Outages{{buses_.data(), static_cast<std::size_t>(n_buses_)},
                       {branches_.data(), static_cast<std::size_t>(n_branches_)},
                       {gens_.data(), static_cast<std::size_t>(n_gens_)}});

@@ -51,6 +51,9 @@ class CampaignWorker {
   // Evaluates a given schedule (tests; sre defend).
   const CampaignRecord& evaluate(const CampaignSchedule& schedule);
   const CampaignSchedule& schedule() const { return schedule_; }
+  // Single-strike evaluations made so far (for benchmarks: segments x distinct levels, one
+  // per segment in closed form).
+  std::uint64_t evaluations() const { return evaluations_; }
 
  private:
   struct Segment {
@@ -94,6 +97,7 @@ class CampaignWorker {
   std::vector<int> dirty_, next_dirty_, seg_buses_, compact_;
   std::vector<double> fmat_;  // per segment bus (compact) x slot: served fraction
   double total_demand_ = 0.0;
+  std::uint64_t evaluations_ = 0;
 };
 
 }  // namespace sre
