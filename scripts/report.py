@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 """A report of an `sre run` results file: figures and an HTML page for decision makers.
+A file of `sre campaign` (root attribute format sre-campaign) gets a campaign report instead (below).
 
 usage: scripts/report.py RESULTS.h5 -o DIR [--plan PLAN_STEPS.json]
 
@@ -12,6 +13,12 @@ Writes into DIR (created only once the inputs have been read and checked):
   network.png          buses coloured by their target's criticality, branches by trip probability,
                        laid out by Graphviz sfdp (omitted, with a note in index.html, without sfdp)
   defence_steps.png    objective after each greedy step (only with --plan: `sre defend --json` output)
+For a campaign file (docs/results-format.md, "Campaign results"; --plan does not apply):
+  index.html           assumptions and campaign parameters, the table of campaign figures, the ranked
+                       districts (buses) and targets, and the figures below
+  served_fraction.png  served share of the system's demand over the winter: mean, 5-95 % band, waves
+  ens_distribution.png energy not served per campaign: histogram (/campaign/samples) or quantile summary
+  network.png          buses coloured by mean hours without power (Graphviz sfdp; omitted without it)
 Every file is written to a temporary name in DIR and renamed into place; a name in DIR that
 exists and is not a regular file is refused.
 
@@ -50,6 +57,7 @@ except ImportError as e:
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.colors import ListedColormap, Normalize  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -82,12 +90,14 @@ def read_results(path):
         if not h5py.is_hdf5(path):
             raise InputError("%s is not an HDF5 file (expected the output of `sre run --out`)" % path)
         with h5py.File(path, "r") as f:
-            if text(f.attrs.get("format", "")) != "sre-results":
-                raise InputError("%s is not an sre results file (root attribute format is not sre-results)" % path)
+            kind = text(f.attrs.get("format", ""))
+            if kind not in ("sre-results", "sre-campaign"):
+                raise InputError("%s is not an sre results file (root attribute format is not sre-results "
+                                 "or sre-campaign)" % path)
             if int(f.attrs.get("format_version", 0)) > 1:
                 raise InputError("%s was written by a newer sre; format_version %d is not known"
                                  % (path, int(f.attrs["format_version"])))
-            return study_from(f, path)
+            return campaign_from(f, path) if kind == "sre-campaign" else study_from(f, path)
     except OSError as e:
         raise InputError("cannot read %s: %s" % (path, e))
 
@@ -821,14 +831,493 @@ def write_html(s, out_dir, figs, rows, network, plan_html):
     write_atomic(out_dir, "index.html", lambda fh: fh.write("\n".join(h).encode("utf-8")))
 
 
+# ----------------------------------------------------------------------------- campaign files (sre campaign)
+
+CAMPAIGN_OUTPUTS = ["index.html", "served_fraction.png", "ens_distribution.png", "network.png"]
+TOP_BUSES = 20
+# The figures of one campaign (docs/results-format.md, /campaign/summary): name, what it is, unit.
+CAMPAIGN_FIGURES = [
+    ("ens_mwh", "energy not served", "MWh"),
+    ("ens_fraction", "energy not served, share of the energy demanded", "%"),
+    ("peak_shed_mw", "largest hourly shed", "MW"),
+    ("hours_shed", "hours with load shed", "h"),
+    ("hours_shed_10", "hours with more than 10 % of the demand shed", "h"),
+    ("drain_events", "district-heating drain events, all districts", "events"),
+    ("buses_drained", "districts (buses) drained at least once", "buses"),
+    ("hours_split", "hours with the grid cut in large pieces", "h"),
+    ("targets_destroyed", "targets destroyed", "targets"),
+    ("restored_hour", "first hour after the last wave with nothing destroyed", "hour"),
+]
+CAMPAIGN_STATS = ("mean", "std", "stderr", "ci95_low", "ci95_high", "q50", "q90", "q95", "q99",
+                  "cvar90", "cvar99", "max")
+CAMPAIGN_SHOWN = ("mean", "ci95_low", "ci95_high", "q50", "q95", "max")  # the others may be absent: NaN
+
+
+def scalar(v):
+    """A float from an HDF5 scalar (or a 1-element array); NaN when empty or not a number."""
+    try:
+        a = np.asarray(v, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return float("nan")
+    return float(a[0]) if a.size else float("nan")
+
+
+def campaign_from(f, path):
+    """A campaign file (format sre-campaign) read into memory and checked; see docs/results-format.md."""
+    def need(name):
+        if name not in f:
+            raise InputError("%s is not a complete sre campaign file: %s is missing" % (path, name))
+        return f[name][()]
+
+    def floats(name):
+        return np.atleast_1d(np.asarray(need(name), dtype=float))
+
+    def strings(name):
+        return [text(x) for x in np.atleast_1d(need(name))]
+
+    def first(*names):  # the first of several spellings present, else None
+        return next((np.atleast_1d(f[n][()]) for n in names if n in f), None)
+
+    if "/campaign" not in f:
+        raise InputError("%s is not a complete sre campaign file: /campaign is missing" % path)
+    config = need("/config")
+    config = text(config.decode() if isinstance(config, bytes) else config)
+    c = {"kind": "campaign", "path": path, "attrs": {k: f.attrs[k] for k in f.attrs},
+         "camp": {k: f["/campaign"].attrs[k] for k in f["/campaign"].attrs}, "config": config,
+         "ini": parse_ini(config)}
+    n = c["camp"].get("samples", c["attrs"].get("samples", 0))
+    c["n"] = int(scalar(n)) if np.isfinite(scalar(n)) else 0
+    c["summary"] = {}
+    for name, _, _ in CAMPAIGN_FIGURES:
+        base = "/campaign/summary/" + name
+        c["summary"][name] = {k: (scalar(need(base + "/" + k)) if k in CAMPAIGN_SHOWN
+                                  else scalar(f[base + "/" + k][()]) if base + "/" + k in f else float("nan"))
+                              for k in CAMPAIGN_STATS}
+    c["hours"] = {k: floats("/campaign/hours/" + k) for k in
+                  ("demand_factor", "served_fraction_mean", "served_fraction_q05", "served_fraction_q50",
+                   "served_fraction_q95", "wave_probability")}
+    c["buses"] = {"bus_id": np.atleast_1d(np.asarray(need("/campaign/buses/bus_id"), dtype=np.int64))}
+    for k in ("hours_without_power_mean", "drain_probability", "drain_events_mean"):
+        c["buses"][k] = floats("/campaign/buses/" + k)
+    c["targets"] = {"name": strings("/campaign/targets/name"),
+                    "destroyed": floats("/campaign/targets/destroyed_mean"),
+                    "hours": floats("/campaign/targets/hours_destroyed_mean")}
+    for group, keys in (("hours", c["hours"]), ("buses", c["buses"]), ("targets", c["targets"])):
+        if len({len(v) for v in keys.values()}) > 1:
+            raise InputError("%s is inconsistent: the datasets of /campaign/%s differ in length" % (path, group))
+    c["H"] = len(c["hours"]["served_fraction_mean"])
+    nt = len(c["targets"]["name"])
+    cls = first("/targets/class")
+    c["targets"]["class"] = [text(x) for x in cls] if cls is not None and len(cls) == nt else ["bus"] * nt
+    if "/campaign/samples" in f:  # --save-samples: one row per campaign
+        g = f["/campaign/samples"]
+        c["samples"] = {k: np.atleast_1d(np.asarray(g[k][()], dtype=float)) for k in g
+                        if isinstance(g[k], h5py.Dataset) and g[k].dtype.kind in "iuf"}
+    else:
+        c["samples"] = {}
+    # The network (the run writer's /network; a second spelling of the branch ends is accepted).
+    bus_id = first("/network/bus_id")
+    net = {"bus_id": np.asarray(bus_id, dtype=np.int64) if bus_id is not None else c["buses"]["bus_id"]}
+    ends = (first("/network/branch_from_bus_id", "/network/branch_from"),
+            first("/network/branch_to_bus_id", "/network/branch_to"))
+    if ends[0] is not None and ends[1] is not None and len(ends[0]) == len(ends[1]):
+        net["branch_from_bus_id"], net["branch_to_bus_id"] = (np.asarray(e, dtype=np.int64) for e in ends)
+    demand = first("/network/bus_demand_mw")
+    net["bus_demand_mw"] = (np.asarray(demand, dtype=float) if demand is not None and len(demand) == len(net["bus_id"])
+                            else None)
+    total = scalar(f["/network"].attrs.get("total_demand_mw", np.nan)) if "/network" in f else float("nan")
+    if not np.isfinite(total) and net["bus_demand_mw"] is not None:
+        total = float(np.sum(np.maximum(net["bus_demand_mw"], 0)))
+    c["net"], c["total_mw"] = net, total
+    # Energy demanded over the campaign, MWh (the denominator of ens_fraction).
+    c["energy_mwh"] = float(np.sum(c["hours"]["demand_factor"]) * total) if np.isfinite(total) else float("nan")
+    # Each campaign bus row's demand, by bus number (the network may list buses in another order).
+    c["buses"]["demand_mw"] = np.full(len(c["buses"]["bus_id"]), np.nan)
+    if net["bus_demand_mw"] is not None and set(c["buses"]["bus_id"].tolist()) <= set(net["bus_id"].tolist()):
+        c["buses"]["demand_mw"] = net["bus_demand_mw"][bus_rows(net["bus_id"], c["buses"]["bus_id"])]
+    return c
+
+
+def fmt_count(x):
+    x = float(x)
+    if not np.isfinite(x):
+        return "n/a"
+    return "{:,.0f}".format(x) if abs(x) >= 100 else "%.3g" % x
+
+
+def fmt_energy(x):
+    x = float(x)
+    return "{:,.0f}".format(x) if np.isfinite(x) and abs(x) >= 1000 else fmt_mw(x)
+
+
+def fmt_figure(x, unit):
+    """A campaign figure in its unit (a share in %; an hour of the campaign with its day)."""
+    if unit == "%":
+        return fmt_pct(x)
+    if unit in ("MWh", "MW"):
+        return fmt_energy(x)
+    if unit == "hour" and np.isfinite(float(x)):
+        return "%s (day %.1f)" % (fmt_count(x), float(x) / 24)
+    return fmt_count(x)
+
+
+def campaign_settings_rows(c):
+    a, cp, ini, h = c["attrs"], c["camp"], c["ini"], c["hours"]
+    used = set()
+
+    def attr(key, default="?"):
+        used.add(key)
+        return text(cp[key]) if key in cp else default
+
+    def num(key):
+        used.add(key)
+        return fmt_num(cp[key]) if key in cp else "?"
+
+    samples = "%d" % c["n"]
+    if scalar(a.get("complete", 1)) == 0:
+        samples += " (an incomplete file: not every campaign is in it)"
+    factor = h["demand_factor"][np.isfinite(h["demand_factor"])]
+    profile = attr("demand_profile")
+    if len(factor):
+        profile += " (demand factor %s to %s of the case's demand)" % (fmt_num(factor.min()), fmt_num(factor.max()))
+    strike = ini.get("strike", text(a.get("strike", "?")))
+    k = ini.get("k", text(a.get("k", "?")))
+    repair = attr("repair_days")
+    if ":" in repair:
+        m, _, sigma = repair.partition(":")
+        repair = "median %s days, log-spread sigma %s (%s)" % (m, sigma, repair)
+    crews = attr("crews")
+    crews_text = "unlimited (every destroyed target under repair at once)" if crews in ("0", "?") else crews
+    sha = text(a.get("case_sha256", ""))
+    rows = [("case", "%s (SHA-256 %s...)" % (text(a.get("case_path", "?")), sha[:12]) if sha
+             else text(a.get("case_path", "?"))),
+            ("campaigns", samples),
+            ("length", "%s days (%s hours)" % (attr("days"), attr("hours", "%d" % c["H"]))),
+            ("demand profile", profile),
+            ("waves", attr("waves")),
+            ("strike per wave", "%s, k = %s targets (%s)" % (strike, k, ini.get("targets", "?"))),
+            ("repair time", repair),
+            ("repair crews", crews_text),
+            ("transient", "%s response for %s hours from each wave's hour"
+             % (text(a.get("response", "?")), num("transient_hours"))),
+            ("steady state", "%s response in every other hour" % attr("steady_response")),
+            ("heating drain deadline", "%s hours without power" % num("heat_deadline_hours")),
+            ("rotation cycle", "%s hours" % num("rotation_cycle_hours")),
+            ("split share", "%s of the total demand on each of two islands" % num("split_share")),
+            ("dispatch used", text(a.get("dispatch_used", "?"))),
+            ("total demand", "%s MW at demand factor 1; %s MWh over the campaign"
+             % (fmt_mw(c["total_mw"]), fmt_energy(c["energy_mwh"]))),
+            ("seed", "%d" % int(scalar(a.get("seed", 0)))),
+            ("sre version", text(a.get("sre_version", "?"))),
+            ("command line", text(a.get("command_line", "?")))]
+    used.add("samples")
+    rows += [("campaign " + k, text(v)) for k, v in sorted(c["camp"].items()) if k not in used]
+    return rows
+
+
+def campaign_section_settings(c):
+    return ["<h2>Campaign settings</h2>",
+            "<p class='def'><b>Assumptions:</b> %s</p>" % html.escape(text(c["attrs"].get("assumptions", "?"))),
+            table(["setting", "value"], campaign_settings_rows(c)),
+            "<p class='def'>Each campaign is one simulated winter: strike waves arrive, destroyed targets wait for "
+            "repair, demand follows the hour of the day, and the grid serves what it can each hour "
+            "(docs/campaign.md). <b>Served fraction</b>: the share of the hour's demand that is served. "
+            "<b>Hours without power</b> of a district (bus): the sum over the hours of its unserved share (rotating "
+            "outages spread a partial supply over its consumers). A <b>drain event</b>: a district left without "
+            "power longer than the heating deadline, so its district-heating system must be drained. A "
+            "<b>quantile</b> at level p: the value not exceeded in a share p of the campaigns; <b>95 % CI</b>: "
+            "the confidence interval of the mean (normal approximation).</p>",
+            "<details><summary>Study and campaign configuration (INI; <code>sre campaign --config</code> "
+            "reproduces it)</summary><pre>%s</pre></details>" % html.escape(c["config"])]
+
+
+def campaign_section_summary(c):
+    sm, n = c["summary"], c["n"]
+    ens, frac, drained = sm["ens_mwh"], sm["ens_fraction"], sm["buses_drained"]
+    h = ["<h2>One winter, in figures</h2>"]
+    if n == 0:
+        h.append("<p class='warn'>This file holds no campaign (samples = 0): every figure below is n/a.</p>")
+    else:
+        h.append("<p class='headline'>Over a winter of %s days, on average %s MWh (%s of the energy demanded) is not "
+                 "served; in 1 winter in 20 more than %s MWh%s. On average %s districts must drain their heating.</p>"
+                 % (html.escape(text(c["camp"].get("days", "%g" % (c["H"] / 24)))), fmt_energy(ens["mean"]),
+                    fmt_pct(frac["mean"]), fmt_energy(ens["q95"]),
+                    " (read from only %d campaigns)" % n if n < 20 else "", fmt_count(drained["mean"])))
+        if n < 2:
+            h.append("<p class='warn'>One campaign only: no confidence interval, and the quantiles are that "
+                     "campaign's values.</p>")
+    rows = []
+    for name, label, unit in CAMPAIGN_FIGURES:
+        v = sm[name]
+        ci = ("[%s, %s]" % (fmt_figure(v["ci95_low"], unit), fmt_figure(v["ci95_high"], unit))
+              if np.isfinite(v["ci95_low"]) and np.isfinite(v["ci95_high"]) else "n/a")
+        rows.append((label, unit, fmt_figure(v["mean"], unit), ci, fmt_figure(v["q50"], unit),
+                     fmt_figure(v["q95"], unit), fmt_figure(v["max"], unit)))
+    h.append(table(["figure (per campaign)", "unit", "mean", "95% CI of the mean", "median (q50)", "q95", "max"],
+                   rows))
+    return h
+
+
+def fig_served(c, out_dir):
+    hr = c["hours"]
+    H = c["H"]
+    mean, lo, mid, hi, wave = (hr[k] for k in ("served_fraction_mean", "served_fraction_q05", "served_fraction_q50",
+                                               "served_fraction_q95", "wave_probability"))
+    fig, (ax, axw) = plt.subplots(2, 1, figsize=(10, 6), sharex=True, gridspec_kw={"height_ratios": [4, 1]})
+    if H and np.isfinite(mean).any():
+        x = np.arange(H + 1) / 24.0  # hour edges, in days; each hour drawn as a step
+
+        def ext(v):
+            return np.append(v, v[-1])
+        ax.fill_between(x, ext(lo), ext(hi), step="post", color="#3b75af", alpha=0.25, lw=0,
+                        label="5-95 % of campaigns")
+        ax.plot(x, ext(mid), drawstyle="steps-post", color="#3b75af", lw=0.7, ls="--", label="median")
+        ax.plot(x, ext(mean), drawstyle="steps-post", color="#1f3f66", lw=1.2, label="mean")
+        # The axis starts 5 points below the lowest 5 % quantile, at a multiple of 10 %.
+        low = float(np.nanmin(lo)) if np.isfinite(lo).any() else float(np.nanmin(mean))
+        ax.set_ylim(max(0.0, np.floor((low - 0.05) * 10) / 10), 1.02)
+    else:
+        ax.text(0.5, 0.5, "no campaign in this file" if H else "no hours in this file", ha="center",
+                transform=ax.transAxes)
+        ax.set_ylim(0, 1.02)
+    p = np.nan_to_num(wave)
+    waves = np.flatnonzero(p > 0)
+    if len(waves):
+        # A tick at the top of the panel for each hour with a wave; its darkness is the share of campaigns.
+        colors = np.zeros((len(waves), 4))
+        colors[:, 0] = 0.75
+        colors[:, 3] = 0.15 + 0.85 * np.clip(p[waves], 0, 1)
+        segs = [[(t / 24.0, 0.93), (t / 24.0, 1.0)] for t in waves]
+        ax.add_collection(LineCollection(segs, colors=colors, linewidths=1.2, transform=ax.get_xaxis_transform()))
+        ax.plot([], [], color="#bf0000", lw=1.2, label="wave (darker: in more campaigns)")
+        days = int(np.ceil(H / 24.0))
+        per_day = np.bincount(waves // 24, weights=p[waves], minlength=days)
+        axw.bar(np.arange(days), per_day, width=1.0, align="edge", color="#bf0000", alpha=0.7)
+        axw.set_ylim(0, max(1.0, float(per_day.max()) * 1.1))
+    else:
+        axw.text(0.5, 0.5, "no wave in any campaign", ha="center", va="center", transform=axw.transAxes)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_ylabel("served share of demand")
+    fig.suptitle("Served share of the system's demand over the campaign (%d campaigns)" % c["n"], fontsize=12)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=9, ncol=4, frameon=False)
+    ax.grid(True, alpha=0.3)
+    axw.set_ylabel("waves\nper day", fontsize=9)
+    axw.set_xlabel("day of the campaign")
+    axw.set_xlim(0, max(H, 1) / 24.0)
+    axw.grid(True, alpha=0.3)
+    return save(fig, out_dir, "served_fraction.png")
+
+
+def fig_ens(c, out_dir):
+    ens, energy = c["summary"]["ens_mwh"], c["energy_mwh"]
+    values = c["samples"].get("ens_mwh", np.zeros(0))
+    values = values[np.isfinite(values)]
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    if len(values):
+        top = float(values.max())
+        edges = np.linspace(0, top * 1.0001 if top > 0 else 1.0, int(np.clip(np.sqrt(len(values)) * 2, 5, 40)) + 1)
+        counts, _ = np.histogram(values, bins=edges)
+        ax.bar(edges[:-1], counts / len(values), width=np.diff(edges), align="edge", color="#3b75af",
+               edgecolor="white", linewidth=0.5)
+        for x, label, style in ((ens["mean"], "mean", "--"), (ens["q95"], "q95", ":")):
+            if np.isfinite(x):
+                ax.axvline(x, color="#c0392b", ls=style, label="%s %s MWh" % (label, fmt_energy(x)))
+        ax.legend(fontsize=9)
+        ax.set_xlabel("energy not served in one campaign (MWh)")
+        ax.set_ylabel("share of campaigns")
+        ax.set_title("Distribution of energy not served (%d campaigns)" % len(values), fontsize=12)
+        if np.isfinite(energy) and energy > 0:
+            ax.secondary_xaxis("top", functions=(lambda e: 100 * e / energy, lambda q: q * energy / 100)).set_xlabel(
+                "% of the energy demanded (" + fmt_energy(energy) + " MWh)")
+    else:
+        # No per-campaign values: the stored statistics, as a ladder of quantiles.
+        rows = [("median (q50)", ens["q50"]), ("q90", ens["q90"]), ("q95", ens["q95"]), ("q99", ens["q99"]),
+                ("CVaR 90 %", ens["cvar90"]), ("CVaR 99 %", ens["cvar99"]), ("max", ens["max"])]
+        rows = [(label, v) for label, v in rows if np.isfinite(v)]
+        if rows or np.isfinite(ens["mean"]):
+            y = np.arange(len(rows))[::-1] + 1
+            ax.barh(y, [v for _, v in rows], color="#3b75af", height=0.6)
+            labels = [label for label, _ in rows]
+            if np.isfinite(ens["mean"]):
+                lo, hi = ens["ci95_low"], ens["ci95_high"]
+                err = (np.array([[ens["mean"] - lo], [hi - ens["mean"]]]) if np.isfinite(lo) and np.isfinite(hi)
+                       else None)
+                ax.errorbar([ens["mean"]], [0], xerr=err, fmt="o", color="#c0392b", capsize=4)
+                y = np.append(y, 0)
+                labels.append("mean (95% CI)")
+            ax.set_yticks(y)
+            ax.set_yticklabels(labels)
+            ax.set_xlim(left=0)
+            ax.set_xlabel("energy not served in one campaign (MWh)")
+        else:
+            ax.text(0.5, 0.5, "no campaign in this file", ha="center", transform=ax.transAxes)
+        ax.set_title("Energy not served per campaign: quantiles (no per-campaign samples in this file)",
+                     fontsize=11)
+    ax.grid(True, axis="x", alpha=0.3)
+    return save(fig, out_dir, "ens_distribution.png")
+
+
+def ranked(values, count, *ties):
+    """Rows with a positive value, largest first, ties broken by the arrays `ties` (largest first); NaN left out."""
+    v = np.asarray(values, dtype=float)
+    keys = [-np.nan_to_num(np.asarray(t, dtype=float), nan=-np.inf) for t in reversed(ties)]
+    order = np.lexsort(keys + [-np.nan_to_num(v, nan=-np.inf)])  # the last key sorts first; stable
+    return [int(i) for i in order if np.isfinite(v[i]) and v[i] > 0][:count]
+
+
+def campaign_section_buses(c):
+    b, H = c["buses"], max(c["H"], 1)
+    hours, p, events = b["hours_without_power_mean"], b["drain_probability"], b["drain_events_mean"]
+    shown = np.isfinite(b["demand_mw"]).any()
+
+    def row(r, i):
+        return ([r, int(b["bus_id"][i])] + ([fmt_mw(b["demand_mw"][i])] if shown else [])
+                + [fmt_count(hours[i]), fmt_pct(hours[i] / H), "%.3g" % p[i] if np.isfinite(p[i]) else "n/a",
+                   "%.3g" % events[i] if np.isfinite(events[i]) else "n/a"])
+    header = (["rank", "bus"] + (["demand (MW)"] if shown else [])
+              + ["hours without power (mean)", "share of the campaign", "drain probability", "drain events (mean)"])
+    h = ["<h2>Districts without power</h2>",
+         "<p>Buses with demand, ranked; a bus stands for the district it supplies. The drain probability is the "
+         "share of campaigns in which the district had at least one drain event.</p>",
+         "<h3>Top %d by hours without power</h3>" % TOP_BUSES]
+    by_hours = ranked(hours, TOP_BUSES, p, events)
+    h.append(table(header, [row(r, i) for r, i in enumerate(by_hours, 1)]) if by_hours
+             else "<p>No district lost power in any campaign.</p>")
+    h.append("<h3>Top %d by drain probability</h3>" % TOP_BUSES)
+    by_drain = ranked(p, TOP_BUSES, events, hours)
+    h.append(table(header, [row(r, i) for r, i in enumerate(by_drain, 1)]) if by_drain
+             else "<p>No district had to drain its heating in any campaign.</p>")
+    return h
+
+
+def campaign_section_targets(c):
+    t, H = c["targets"], max(c["H"], 1)
+    mixed = any(k != "bus" for k in t["class"])
+    order = ranked(t["hours"], TOP_TARGETS, t["destroyed"])
+    h = ["<h2>Targets by hours destroyed</h2>"]
+    if not order:
+        return h + ["<p>No target was destroyed in any campaign.</p>"]
+    rows = [[r, t["name"][i]] + ([t["class"][i]] if mixed else [])
+            + ["%.3g" % t["destroyed"][i], fmt_count(t["hours"][i]), fmt_pct(t["hours"][i] / H)]
+            for r, i in enumerate(order, 1)]
+    h.append(table(["rank", "target"] + (["class"] if mixed else [])
+                   + ["destructions per campaign (mean)", "hours destroyed (mean)", "share of the campaign"], rows))
+    return h
+
+
+def fig_campaign_network(c, xy, out_dir):
+    net, b = c["net"], c["buses"]
+    nb = len(net["bus_id"])
+    big = nb > 1000
+    hours = np.full(nb, np.nan)
+    drain = np.zeros(nb)
+    known = np.isin(b["bus_id"], net["bus_id"])
+    rows = bus_rows(net["bus_id"], b["bus_id"][known])
+    hours[rows] = b["hours_without_power_mean"][known]
+    drain[rows] = np.nan_to_num(b["drain_probability"][known])
+    span = np.ptp(xy, axis=0) + 1e-9
+    width = 12 if big else 10
+    fig, ax = plt.subplots(figsize=(width, float(np.clip(width * span[1] / span[0], 0.5 * width, 1.3 * width)) + 2))
+    seg = np.stack([xy[bus_rows(net["bus_id"], net["branch_from_bus_id"])],
+                    xy[bus_rows(net["bus_id"], net["branch_to_bus_id"])]], axis=1)
+    ax.add_collection(LineCollection(seg, colors="#c8c8c8", linewidths=0.25 if big else 0.8, zorder=1))
+    size = float(np.clip(4000.0 / nb, 2.5, 40))
+    unknown = ~np.isfinite(hours)
+    ax.scatter(xy[unknown, 0], xy[unknown, 1], s=0.7 * size, c="#a8a8a8", linewidths=0, zorder=3)
+    shown = np.flatnonzero(~unknown)
+    shown = shown[np.argsort(hours[shown])]  # the darkest drawn last, on top
+    vmax = float(np.percentile(hours[shown], 99)) if len(shown) else 1.0
+    sc = ax.scatter(xy[shown, 0], xy[shown, 1], s=size, c=hours[shown], cmap=BUS_CMAP, vmin=0,
+                    vmax=max(vmax, 1e-9), linewidths=0 if big else 0.2, edgecolors="#555555", zorder=4)
+    ringed = np.flatnonzero(drain > 0)
+    if len(ringed):
+        ax.scatter(xy[ringed, 0], xy[ringed, 1], s=max(8 * size, 40), facecolors="none", edgecolors="#2c7fb8",
+                   linewidths=0.5 + 2.5 * drain[ringed], zorder=5)
+    for r, i in enumerate(ranked(hours, 5)):  # name the five districts longest without power
+        ax.annotate("bus %d (#%d)" % (net["bus_id"][i], r + 1), tuple(xy[i]), xytext=(12, 12),
+                    textcoords="offset points", arrowprops=dict(arrowstyle="-", color="#333333", lw=0.8), fontsize=9,
+                    zorder=6, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="#555555", alpha=0.85))
+    fig.colorbar(sc, ax=ax, fraction=0.035, pad=0.01, extend="max",
+                 label="mean hours without power per campaign (colours clipped at the 99th percentile)")
+    handles = [Line2D([], [], color="#c8c8c8", lw=1, label="branch"),
+               Line2D([], [], marker="o", ls="", color="#a8a8a8", label="bus without demand"),
+               Line2D([], [], marker="o", ls="", color="#e34a33", label="bus: colour = hours without power"),
+               Line2D([], [], marker="o", ls="", mfc="none", mec="#2c7fb8", mew=1.8, ms=9,
+                      label="drained in some campaigns (ring width: probability)")]
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
+    ax.autoscale()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    fig.suptitle("Network: %d buses, %d branches (Graphviz sfdp layout, not geographic)"
+                 % (nb, len(net["branch_from_bus_id"])), fontsize=12)
+    return save(fig, out_dir, "network.png", dpi=150 if big else 100)
+
+
+def campaign_report(c, out_dir):
+    """index.html and the figures of a campaign file, into out_dir (checked by the caller)."""
+    if "branch_from_bus_id" in c["net"]:
+        xy, why_not = sfdp_layout(c)
+    else:
+        xy, why_not = None, "the file has no branch table under /network"
+    os.makedirs(out_dir, exist_ok=True)
+    served, ens = fig_served(c, out_dir), fig_ens(c, out_dir)
+    if xy is not None:
+        network = ["<h3>Network</h3>",
+                   "<p>Buses are placed by a graph layout (Graphviz sfdp), not by geography. Colour of a bus: its mean "
+                   "hours without power per campaign (grey: no demand). A blue ring: the district was drained in some "
+                   "campaigns, the wider the more often. The five districts longest without power are named.</p>",
+                   "<img src='%s' alt='network'>" % fig_campaign_network(c, xy, out_dir)]
+    else:
+        network = ["<h3>Network</h3><p class='warn'>Network picture skipped: %s.</p>" % html.escape(why_not)]
+    sampled = "ens_mwh" in c["samples"] and len(c["samples"]["ens_mwh"])
+    case = os.path.basename(text(c["attrs"].get("case_path", "?")))
+    h = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>sre campaign report: %s</title>" % html.escape(case),
+         "<style>%s</style></head><body>" % CSS,
+         "<h1>Winter campaign report: %s</h1>" % html.escape(case)]
+    h += campaign_section_settings(c)
+    h += campaign_section_summary(c)
+    h.append(figure_block(
+        "Served fraction over the winter", served,
+        "The share of the system's demand served in each hour: the mean over the campaigns, the median, and the band "
+        "that holds 5 to 95 % of the campaigns (per-hour quantiles, accurate to 0.001). Red ticks at the top: hours "
+        "with a strike wave, darker when the wave came in more campaigns; the lower panel counts the waves per day "
+        "(mean over the campaigns)."))
+    h.append(figure_block(
+        "Energy not served", ens,
+        "Energy not served in one campaign, MWh: the distribution over the campaigns." if sampled else
+        "Energy not served in one campaign, MWh: the stored quantiles (the file has no per-campaign samples; "
+        "<code>--save-samples</code> keeps them for a histogram)."))
+    h += campaign_section_buses(c)
+    h += network
+    h += campaign_section_targets(c)
+    h += ["<h2>File</h2>", table(["", "value"], [("results file", c["path"]),
+                                               ("format", "%s, version %s" % (text(c["attrs"].get("format", "?")),
+                                                                              text(c["attrs"].get("format_version",
+                                                                                                  "?"))))])]
+    h.append("</body></html>\n")
+    write_atomic(out_dir, "index.html", lambda fh: fh.write("\n".join(h).encode("utf-8")))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("results", help="results file of `sre run` (HDF5)")
+    ap.add_argument("results", help="results file of `sre run` or `sre campaign` (HDF5)")
     ap.add_argument("-o", "--out", required=True, help="output directory (created)")
     ap.add_argument("--plan", help="output of `sre defend --json` (greedy steps)")
     a = ap.parse_args(argv)
     try:
         s = read_results(a.results)
+        if s.get("kind") == "campaign":
+            if a.plan:
+                raise InputError("--plan applies to `sre run` results; %s is a campaign file" % a.results)
+            check_output(a.out, CAMPAIGN_OUTPUTS)
+    except InputError as e:
+        sys.exit("report.py: %s" % e)
+    if s.get("kind") == "campaign":
+        campaign_report(s, a.out)
+        print("report: %s" % os.path.join(a.out, "index.html"))
+        return
+    try:
         plan = read_plan(a.plan) if a.plan else None
         names = ["index.html", "shed_histogram.png", "exceedance.png", "convergence.png", "targets.png", "network.png"]
         check_output(a.out, names + (["defence_steps.png"] if plan else []))
