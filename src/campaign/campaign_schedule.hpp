@@ -29,7 +29,8 @@ struct CampaignSchedule {
   std::vector<int> struck_offset{0}, struck;
   std::vector<int> destroyed_offset{0}, destroyed;
   // Destructions in order (wave, then target): the target, its hour, its repair time R
-  // and the hours its repair starts and ends (ends may be >= H: not repaired in time).
+  // and the hours its repair starts and ends (ends may be >= H: not repaired in time; both
+  // -1 when its repair has not started by H, waiting for a crew).
   struct Destruction {
     int target, hour, repair_hours, start, end;
   };
