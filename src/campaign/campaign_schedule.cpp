@@ -65,7 +65,7 @@ void ScheduleDrawer::wave_hours(std::uint64_t seed, std::uint64_t index, std::ve
 // The targets a sampled wave strikes among those not destroyed (model.md 4 on the
 // eligible targets; fewer eligible than k: all of them), ascending, into `struck`.
 void ScheduleDrawer::strike(SampleRng& rng, int wave, std::vector<int>& struck) {
-  const std::size_t first = struck.size();  // this wave's targets are appended after the earlier waves'
+  const std::size_t wave_begin = struck.size();  // this wave's targets follow the earlier waves'
   if (config_.wave_kind == WaveKind::kReplay) {
     for (int t : config_.replay[wave].targets)
       if (!destroyed_[t]) struck.push_back(t);
@@ -120,7 +120,7 @@ void ScheduleDrawer::strike(SampleRng& rng, int wave, std::vector<int>& struck) 
   } else {
     for (const StrikeBudget& b : strikes_.budgets) draw(b.first, b.count, b.k);
   }
-  std::sort(struck.begin() + static_cast<long>(first), struck.end());
+  std::sort(struck.begin() + static_cast<long>(wave_begin), struck.end());
 }
 
 void ScheduleDrawer::draw(std::uint64_t seed, std::uint64_t index, CampaignSchedule& out) {
