@@ -44,19 +44,19 @@ const DemandLevel& DemandLevels::level(int l) const {
   std::call_once(once_[l], [&] {
     auto lv = std::make_unique<DemandLevel>();
     lv->alpha = alpha_[l];
+    // Islands and the base factor depend on topology and supplies only: every level shares
+    // the study's (the fast solver scales the shared demand solve, make_fast_flow_solver).
+    lv->intact = study_.intact_topology();
+    lv->fast = study_.fast_shared();
     if (alpha_[l] == 1.0) {
       lv->net = &study_.network();
       lv->base = &study_.base();
-      lv->intact = study_.intact_topology();
     } else {
       lv->own_net = std::make_unique<Network>(scaled_network(study_.network(), alpha_[l]));
       lv->own_base = std::make_unique<BaseCase>(scaled_base_case(*lv->own_net, study_.base()));
       lv->net = lv->own_net.get();
       lv->base = lv->own_base.get();
-      lv->intact = std::make_shared<const IntactTopology>(*lv->net);
     }
-    if (study_.config().solver == SolverKind::kFast)
-      lv->fast = alpha_[l] == 1.0 && study_.base_factor() ? nullptr : make_fast_flow_shared(*lv->net);
     levels_[l] = std::move(lv);
   });
   return *levels_[l];
@@ -64,8 +64,7 @@ const DemandLevel& DemandLevels::level(int l) const {
 
 std::unique_ptr<FlowSolver> DemandLevels::make_flow_solver(const DemandLevel& level) const {
   if (study_.config().solver != SolverKind::kFast) return make_reference_flow_solver(*level.net);
-  if (level.alpha == 1.0) return study_.make_flow_solver();
-  return make_fast_flow_solver(*level.net, level.fast);
+  return make_fast_flow_solver(*level.net, level.fast, 0, -1, level.alpha);
 }
 
 }  // namespace sre

@@ -2,8 +2,9 @@
 // The network at each demand factor alpha of a campaign's profile (docs/campaign.md 1):
 // every positive bus demand times alpha; supplies, capacities, the base dispatch and the
 // branch limits L_e those of the study (alpha = 1). One level per distinct alpha, built on
-// first use (a level is a network copy, its base case and, for the fast solver, its base
-// factor's forward solves) and shared read-only by every thread. alpha = 1 is the study's
+// first use (a level is a network copy and its base case; the islands' intact topology and
+// the fast solver's base factor are the study's, shared by every level) and shared
+// read-only by every thread. alpha = 1 is the study's
 // own network, so a flat profile evaluates exactly as `sre run` does.
 #include <atomic>
 #include <memory>
@@ -27,7 +28,7 @@ struct DemandLevel {
   double alpha = 1.0;
   const Network* net = nullptr;
   const BaseCase* base = nullptr;
-  std::shared_ptr<const FastFlowShared> fast;  // null for the reference solver
+  std::shared_ptr<const FastFlowShared> fast;  // the study's; null for the reference solver
   std::shared_ptr<const IntactTopology> intact;
   // Owned when alpha != 1 (else the study's).
   std::unique_ptr<Network> own_net;

@@ -27,13 +27,14 @@ namespace {
 
 class FastFlowSolver final : public FlowSolver {
  public:
-  FastFlowSolver(const Network& net, std::shared_ptr<const FastFlowShared> shared, int max_rank, int round_max_rank)
+  FastFlowSolver(const Network& net, std::shared_ptr<const FastFlowShared> shared, int max_rank, int round_max_rank,
+                 double demand_scale)
       : sh_(std::move(shared)),
         fallback_(make_reference_flow_solver(net)),
         max_rank_(max_rank > 0 ? max_rank : sh_->default_max_rank),
         round_max_rank_(round_max_rank >= 0 ? round_max_rank : max_rank_ / 2),
         ws_(net, *sh_),
-        woodbury_(net, *sh_, ws_, max_rank_),
+        woodbury_(net, *sh_, ws_, max_rank_, demand_scale),
         refactor_(net, *sh_, ws_) {
     more_.assign(kMoreLanes, std::vector<double>(sh_->n_var, 0.0));
     more_ptr_.assign(kMoreLanes, nullptr);
@@ -225,9 +226,9 @@ class FastFlowSolver final : public FlowSolver {
 }  // namespace
 
 std::unique_ptr<FlowSolver> make_fast_flow_solver(const Network& net, std::shared_ptr<const FastFlowShared> shared,
-                                                  int max_rank, int round_max_rank) {
+                                                  int max_rank, int round_max_rank, double demand_scale) {
   if (!shared) shared = make_fast_flow_shared(net);
-  return std::make_unique<FastFlowSolver>(net, std::move(shared), max_rank, round_max_rank);
+  return std::make_unique<FastFlowSolver>(net, std::move(shared), max_rank, round_max_rank, demand_scale);
 }
 
 }  // namespace sre

@@ -86,8 +86,11 @@ const Eigen::SparseMatrix<double, Eigen::ColMajor, int>& fast_flow_upper(const F
 // matrix on the base pattern instead of a low-rank update; <= 0: the measured default.
 // round_max_rank: the same for cascade rounds (FlowSolver::solve_touched); < 0: max_rank / 2
 // (bench BM_Kernels_EvaluateCascade measures the choice).
+// demand_scale: `net` is the network `shared` was built from with every positive demand
+// times this factor (a campaign's demand level, src/campaign/demand_levels.hpp); the shared
+// forward solve of the demand is scaled instead of solved again.
 std::unique_ptr<FlowSolver> make_fast_flow_solver(const Network& net, std::shared_ptr<const FastFlowShared> shared = nullptr,
-                                                  int max_rank = 0, int round_max_rank = -1);
+                                                  int max_rank = 0, int round_max_rank = -1, double demand_scale = 1.0);
 
 // Flows from angles: baseMVA * b * (theta_f - theta_t - shift) on alive branches of live islands.
 void flows_from_angles(const Network& net, GridState& state);

@@ -5,8 +5,9 @@
 
 namespace sre {
 
-WoodburyPath::WoodburyPath(const Network& net, const FastFlowShared& shared, FastFlowWorkspace& ws, int max_rank)
-    : sh_(shared), ws_(ws) {
+WoodburyPath::WoodburyPath(const Network& net, const FastFlowShared& shared, FastFlowWorkspace& ws, int max_rank,
+                           double demand_scale)
+    : sh_(shared), ws_(ws), demand_scale_(demand_scale) {
   const int nb = net.n_bus();
   const int h = std::max(1, sh_.factor.etree_height());
   // Pool: room for a few scenarios' worth of columns (cascade steps reuse them).
@@ -204,7 +205,10 @@ bool WoodburyPath::forward_rhs_by_superposition(const Network& net, const GridSt
   double* x = ws_.x.data();
   if (!(a == share_a_ && b == share_b_ && c == share_c_)) {
     double* y = share_.data();
-    for (int p = 0; p < sh.n_var; ++p) y[p] = a * fs[p] + b * fh[p] - c * fd[p] + fp[p];
+    // fD is the shared solve of the demand at scale 1 (this network's demand is demand_scale_
+    // times it).
+    const double cd = c * demand_scale_;
+    for (int p = 0; p < sh.n_var; ++p) y[p] = a * fs[p] + b * fh[p] - cd * fd[p] + fp[p];
     share_a_ = a, share_b_ = b, share_c_ = c;
   }
   std::copy(share_.begin(), share_.end(), x);

@@ -26,7 +26,9 @@ namespace sre {
 class WoodburyPath {
  public:
   // max_rank: the most modifications a scenario solved here may have.
-  WoodburyPath(const Network& net, const FastFlowShared& shared, FastFlowWorkspace& ws, int max_rank);
+  // demand_scale: see make_fast_flow_solver().
+  WoodburyPath(const Network& net, const FastFlowShared& shared, FastFlowWorkspace& ws, int max_rank,
+               double demand_scale = 1.0);
 
   // The number of modifications (removed branches plus groundings) this state needs.
   // Needs ws.island_grounded marked (FastFlowWorkspace::mark_grounded_islands).
@@ -67,6 +69,7 @@ class WoodburyPath {
   // island nothing: every sample of an N-k study but the islanding ones) copy it.
   std::vector<double> share_;
   double share_a_ = std::numeric_limits<double>::quiet_NaN(), share_b_ = 0.0, share_c_ = 0.0;
+  double demand_scale_ = 1.0;  // this network's demand over the shared solves' (fD)
   std::vector<unsigned char> sparse_mark_;
   // forward_sparse(): the most entries a right-hand side may have to take the sparse
   // forward solve.

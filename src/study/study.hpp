@@ -51,6 +51,8 @@ class Study {
   const std::shared_ptr<const IntactTopology>& intact_topology() const { return intact_; }
   // The shared base factor when --solver fast (batched backward solves), else null.
   const kernels::BaseFactor* base_factor() const;
+  // What every fast solver shares (null for --solver reference).
+  const std::shared_ptr<const FastFlowShared>& fast_shared() const { return fast_shared_; }
   // The base dispatch used (differs from options().dispatch when the OPF fell back to the
   // case's set-points; dispatch_note() says why) and the OPF's result (cost, insecure
   // contingencies of scopf).
