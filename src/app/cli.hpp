@@ -17,6 +17,7 @@ int cmd_rank(const std::vector<std::string>& args);
 int cmd_defend(const std::vector<std::string>& args);
 int cmd_worst(const std::vector<std::string>& args);
 int cmd_merge(const std::vector<std::string>& args);
+int cmd_convert(const std::vector<std::string>& args);
 
 // A usage error: the message is printed with the subcommand's usage.
 struct UsageError : std::runtime_error {
