@@ -15,6 +15,8 @@
 namespace sre::psse {
 namespace {
 
+constexpr Presence kOptional = Presence::optional;
+
 class Converter {
  public:
   explicit Converter(const Records& r) : in_(r), src_(r.source) {
@@ -68,7 +70,7 @@ class Converter {
       max_bus_id_ = std::max<std::int64_t>(max_bus_id_, id);
       const int area = static_cast<int>(integer(src_, r, "area", 1)), zone = static_cast<int>(integer(src_, r, "zone", 1));
       add_bus(id, static_cast<double>(ide), area, zone, number(src_, r, "vm", 1.0), number(src_, r, "va", 0.0),
-              it->second.kv, number(src_, r, "nvhi", 1.1), number(src_, r, "nvlo", 0.9), r.line());
+              it->second.kv, number(src_, r, "nvhi", 1.1, kOptional), number(src_, r, "nvlo", 0.9, kOptional), r.line());
       out_.bus_owner.push_back(static_cast<int>(integer(src_, r, "owner", 1)));
       out_.bus_name.push_back(text(r, "name"));
     }
@@ -103,14 +105,14 @@ class Converter {
     if (integer(src_, r, "stat", 1) == 0) return;
     // Constant power, current and admittance parts at 1 p.u. voltage (psse2mpc at VM = 1).
     bus_value(b.row, col::PD) += number(src_, r, "pl", 0.0) + number(src_, r, "ip", 0.0) + number(src_, r, "yp", 0.0);
-    bus_value(b.row, col::QD) += number(src_, r, "ql", 0.0) + number(src_, r, "iq", 0.0) - number(src_, r, "yq", 0.0);
+    bus_value(b.row, col::QD) += number(src_, r, "ql", 0.0) + number(src_, r, "iq", 0.0) - number(src_, r, "yq", 0.0, kOptional);
   }
 
   void fixed_shunt(const Record& r) {
     const Bus& b = bus(r, "ibus");
     if (integer(src_, r, "stat", 1) == 0) return;
     bus_value(b.row, col::GS) += number(src_, r, "gl", 0.0);
-    bus_value(b.row, col::BS) += number(src_, r, "bl", 0.0);
+    bus_value(b.row, col::BS) += number(src_, r, "bl", 0.0, kOptional);
   }
 
   void generator(const Record& r) {
@@ -170,10 +172,10 @@ class Converter {
 
   // CW: the ratio of winding k in p.u. of its bus's base voltage (WINDV in p.u. of the bus
   // base, in kV, or in p.u. of NOMV, for CW = 1, 2, 3).
-  double ratio(const Record& r, int cw, int k, double bus_kv) const {
+  double ratio(const Record& r, int cw, int k, double bus_kv, Presence nomv_presence = Presence::required) const {
     const std::string w = "windv" + std::to_string(k), nomv_name = "nomv" + std::to_string(k);
     const double windv = number(src_, r, w, cw == 2 ? bus_kv : 1.0);
-    const double nomv = number(src_, r, nomv_name, 0.0);
+    const double nomv = number(src_, r, nomv_name, 0.0, nomv_presence);
     if (cw == 1) return windv;
     if (bus_kv <= 0.0 && (cw == 2 || nomv != 0.0))
       fail(src_, r, w, "CW = " + std::to_string(cw) +
@@ -189,7 +191,7 @@ class Converter {
     const std::string rn = "r" + pair, xn = "x" + pair, sn = "sbase" + pair;
     double rr = number(src_, r, rn, 0.0), x = number(src_, r, xn);
     if (cz == 1) return {rr, x};
-    const double sbase_w = number(src_, r, sn, in_.sbase);
+    const double sbase_w = number(src_, r, sn, in_.sbase, kOptional);
     if (!(sbase_w > 0.0)) fail(src_, r, sn, "CZ = " + std::to_string(cz) + " needs a positive winding MVA base");
     const double nomv = number(src_, r, "nomv" + std::to_string(k), 0.0);
     if (nomv != 0.0 && bus_kv <= 0.0)
@@ -221,7 +223,7 @@ class Converter {
     const auto [rr, x] = impedance(r, cz, "1_2", 1, f.kv);
     if (in_service && x == 0.0)
       fail(src_, r, "x1_2", "transformer " + ends(r, {"ibus", "jbus"}) + zero_x_advice(cz));
-    const double t2 = ratio(r, cw, 2, t.kv);
+    const double t2 = ratio(r, cw, 2, t.kv, kOptional);
     if (t2 == 0.0) fail(src_, r, "windv2", "the winding 2 ratio is 0; give WINDV2 (1 for a ratio in p.u.)");
     add_branch(bus_value(f.row, col::BUS_I), bus_value(t.row, col::BUS_I), rr, x, 0.0,
                number(src_, r, "wdg1rate1", 0.0), 0.0, 0.0, ratio(r, cw, 1, f.kv) / t2, number(src_, r, "ang1", 0.0),
@@ -251,7 +253,7 @@ class Converter {
 
     const int w1 = w[0]->row;
     add_bus(star_id, stat == 0 ? 4.0 : 1.0, static_cast<int>(bus_value(w1, col::BUS_AREA)),
-            static_cast<int>(bus_value(w1, col::ZONE)), number(src_, r, "vmstar", 1.0), number(src_, r, "anstar", 0.0),
+            static_cast<int>(bus_value(w1, col::ZONE)), number(src_, r, "vmstar", 1.0, kOptional), number(src_, r, "anstar", 0.0, kOptional),
             1.0, 1.1, 0.9, r.line());
     out_.bus_owner.push_back(out_.bus_owner[static_cast<std::size_t>(w1)]);
     std::string name = text(r, "name");

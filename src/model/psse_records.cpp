@@ -79,11 +79,16 @@ void fail(const std::string& source, const Record& r, const std::string& name, c
   throw InputError(source, line, describe(r, name) + ": " + what);
 }
 
-double number(const std::string& source, const Record& r, const std::string& name, std::optional<double> fallback) {
+double number(const std::string& source, const Record& r, const std::string& name, std::optional<double> fallback,
+              Presence presence) {
   const Field* f = find(r, name);
-  if (f == nullptr || f->text.empty()) {
+  if (f == nullptr) {
+    const bool unnamed_in_rawx = !r.where.empty() && slot_of(r, name).part == nullptr;
+    if (fallback && (presence == Presence::optional || unnamed_in_rawx)) return *fallback;
+    missing(source, r, name);
+  }
+  if (f->text.empty()) {
     if (fallback) return *fallback;
-    if (f == nullptr) missing(source, r, name);
     fail(source, r, name, "the field is blank; give a number");
   }
   const std::string& t = f->text;
@@ -98,9 +103,9 @@ double number(const std::string& source, const Record& r, const std::string& nam
 }
 
 long long integer(const std::string& source, const Record& r, const std::string& name,
-                  std::optional<long long> fallback) {
+                  std::optional<long long> fallback, Presence presence) {
   const std::optional<double> d = fallback ? std::optional<double>(static_cast<double>(*fallback)) : std::nullopt;
-  const double v = number(source, r, name, d);
+  const double v = number(source, r, name, d, presence);
   if (v != std::floor(v) || std::abs(v) > 9.0e15)
     fail(source, r, name, shown(find(r, name)->text) + " is not a whole number; this field takes an integer");
   return static_cast<long long>(v);

@@ -57,13 +57,19 @@ struct Records {
 // The field called `name`; nullptr when the record is too short to hold it.
 const Field* find(const Record& r, const std::string& name, int* line = nullptr);
 
-// A number; `fallback` for a blank field or one the record is too short to hold, or an
-// error when there is no fallback.
+// Whether a RAW record may end before the field (a trailing field PSS/E lets a file leave
+// out) or must reach it: a record too short to hold a required field is an error, since a
+// missing field there usually means a lost comma or the wrong revision. A blank field
+// (two commas) always takes the fallback. A RAWX table that does not name the field at
+// all gives it the fallback too (RAWX names its fields, so leaving one out is deliberate).
+enum class Presence { required, optional };
+
+// A number; `fallback` for a blank (or absent optional) field, else an error.
 double number(const std::string& source, const Record& r, const std::string& name,
-              std::optional<double> fallback = std::nullopt);
+              std::optional<double> fallback = std::nullopt, Presence presence = Presence::required);
 // A whole number (an id, a code, a status).
 long long integer(const std::string& source, const Record& r, const std::string& name,
-                  std::optional<long long> fallback = std::nullopt);
+                  std::optional<long long> fallback = std::nullopt, Presence presence = Presence::required);
 // Text (a name, a circuit id), blanks at either end removed; "" when absent.
 std::string text(const Record& r, const std::string& name);
 
