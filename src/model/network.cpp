@@ -240,8 +240,10 @@ void read_areas_and_substations(const CaseData& d, Network& n) {
   n.bus_area.resize(m.rows());
   n.bus_zone.resize(m.rows());
   for (std::size_t r = 0; r < m.rows(); ++r) {
-    n.bus_area[r] = std::isfinite(m(r, col::BUS_AREA)) ? static_cast<int>(m(r, col::BUS_AREA)) : 0;
-    n.bus_zone[r] = std::isfinite(m(r, col::ZONE)) ? static_cast<int>(m(r, col::ZONE)) : 0;
+    // Labels only: a value no int holds (or NaN) is kept as 0 rather than cast (undefined).
+    const auto label = [](double v) { return std::abs(v) < 2.0e9 ? static_cast<int>(v) : 0; };
+    n.bus_area[r] = label(m(r, col::BUS_AREA));
+    n.bus_zone[r] = label(m(r, col::ZONE));
   }
   if (d.bus_owner.size() == m.rows()) n.bus_owner = d.bus_owner;
   n.area_name = d.area_name;
