@@ -31,7 +31,7 @@ EXTERNAL = {
     r"^Random123/": {"sampling"},
     r"^Eigen/": {"kernels", "flow"},
     r"^nettle/": {"io"},
-    r"^nlohmann/": {"app"},
+    r"^nlohmann/": {"app", "model"},
 }
 # Headers of a layer that only that layer may include (its private implementation):
 # the HDF5 handles are io's; the other layers use io/hdf5_file.hpp.

@@ -18,6 +18,7 @@ int cmd_defend(const std::vector<std::string>& args);
 int cmd_worst(const std::vector<std::string>& args);
 int cmd_campaign(const std::vector<std::string>& args);
 int cmd_merge(const std::vector<std::string>& args);
+int cmd_convert(const std::vector<std::string>& args);
 
 // A usage error: the message is printed with the subcommand's usage.
 struct UsageError : std::runtime_error {

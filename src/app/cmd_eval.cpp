@@ -17,16 +17,16 @@ int cmd_eval(const std::vector<std::string>& args) {
   std::string destroy, outage;
   bool json = false;
   desc.add_options()
-      ("case", po::value(&o.case_path)->required(), "MATPOWER case file (format version 2, .m)")
+      ("case", po::value(&o.case_path)->required(), "case file: MATPOWER (format version 2, .m), PSS/E RAW (revision 33 or 35, .raw) or RAWX (.rawx), told by its content")
       ("destroy", po::value(&destroy),
-       "comma-separated target names to destroy (bus ids by default; substation names with --targets FILE.csv;\n"
+       "comma-separated target names to destroy (bus ids by default; substation names with --targets FILE.csv or substations;\n"
        "group names such as 8+9+30 with --targets transformer-groups; branch:ROW and gen:ROW with --targets\n"
        "branch or generator)")
       ("outage", po::value(&outage),
        "comma-separated elements to take out, whatever --targets: bus:ID (a bus with its branches, units and\n"
        "demand), branch:ROW (a cut), gen:ROW (a lost unit); ROW is the 1-based row of mpc.branch, mpc.gen")
       ("targets", po::value(&o.targets)->default_value(o.targets),
-       "what --destroy names: bus | transformer-groups | branch | generator | FILE.csv, or a comma-separated union\n"
+       "what --destroy names: bus | transformer-groups | substations | branch | generator | FILE.csv, or a comma-separated union\n"
        "(see sre run --help)")
       ("response", po::value(&o.response)->default_value(o.response), "operator | cascade | opf | dc | topology (see sre run --help)")
       ("dispatch", po::value(&o.dispatch)->default_value(o.dispatch), "base dispatch: scopf | dcopf | case")

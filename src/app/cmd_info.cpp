@@ -14,7 +14,7 @@ int cmd_info(const std::vector<std::string>& args) {
   po::options_description desc("options");
   std::string case_path, dispatch_name = "case";
   double tol = 0.5;
-  desc.add_options()("case", po::value(&case_path)->required(), "MATPOWER case file (format version 2, .m)")(
+  desc.add_options()("case", po::value(&case_path)->required(), "case file: MATPOWER (format version 2, .m), PSS/E RAW (revision 33 or 35, .raw) or RAWX (.rawx), told by its content")(
       "dispatch", po::value(&dispatch_name)->default_value(dispatch_name),
       "base state's generator outputs: case (the file's set-points, quick), or scopf | dcopf (what `sre run`\n"
       "starts from: its default is scopf; the demand of consuming units and the base overloads follow it)")(

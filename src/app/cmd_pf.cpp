@@ -167,7 +167,7 @@ int cmd_pf(const std::vector<std::string>& args) {
   po::options_description desc("options");
   std::string case_path, balance_name, csv_dir, dispatch_name;
   OpfOptions opf_options;
-  desc.add_options()("case", po::value(&case_path)->required(), "MATPOWER case file (format version 2, .m)")(
+  desc.add_options()("case", po::value(&case_path)->required(), "case file: MATPOWER (format version 2, .m), PSS/E RAW (revision 33 or 35, .raw) or RAWX (.rawx), told by its content")(
       "balance", po::value(&balance_name)->default_value("slack"),
       "slack: the first generator at each island's reference bus takes the mismatch (MATPOWER rundcpf);\n"
       "proportional: every island balanced by the model's supply-scaling rule (model.md section 5)")(

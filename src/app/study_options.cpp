@@ -12,14 +12,16 @@ namespace sre::cli {
 
 void add_study_options(po::options_description& desc, StudyOptions& o) {
   desc.add_options()
-      ("case", po::value(&o.case_path), "MATPOWER case file (format version 2, .m); required")
+      ("case", po::value(&o.case_path), "case file: MATPOWER (format version 2, .m), PSS/E RAW (revision 33 or 35, .raw) or RAWX (.rawx), told by its content; required")
       ("targets", po::value(&o.targets)->default_value(o.targets),
        "what a strike destroys, a comma-separated union of: bus (each in-service bus), transformer-groups\n"
-       "(buses joined by transformers form one substation) or FILE.csv with columns bus_id,substation (the\n"
-       "substations: one of these three); branch (each in-service branch, named branch:ROW); generator (each\n"
+       "(buses joined by transformers form one substation), substations (the case's own: PSS/E revision 35\n"
+       "substation data, each named by the case) or FILE.csv with columns bus_id,substation (the\n"
+       "substations: one of these four); branch (each in-service branch, named branch:ROW); generator (each\n"
        "in-service unit with Pg >= 0, named gen:ROW); FILE.csv with columns element,target (elements bus:ID,\n"
        "branch:ROW, gen:ROW grouped into named targets, e.g. a plant with its units and step-up transformer).\n"
-       "ROW is the 1-based row of mpc.branch or mpc.gen. E.g. --targets bus,generator")
+       "ROW is the 1-based row of mpc.branch or mpc.gen (PSS/E: lines, then two-winding transformers, then\n"
+       "three windings per three-winding transformer; generators in file order). E.g. --targets bus,generator")
       ("strike", po::value(&o.strike)->default_value(o.strike),
        "strike model: uniform (k distinct targets), weighted (k targets drawn in proportion to\n"
        "--weights), independent (each target with probability p), exhaustive (every k-subset once)")
@@ -98,7 +100,8 @@ void resolve_config_paths(po::parsed_options& parsed, const std::string& config_
       const std::string item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       const auto a = item.find_first_not_of(" \t"), b = item.find_last_not_of(" \t");
       const std::string token = a == std::string::npos ? std::string() : item.substr(a, b - a + 1);
-      const bool keyword = token.empty() || token == "bus" || token == "transformer-groups" || token == "branch" ||
+      const bool keyword = token.empty() || token == "bus" || token == "transformer-groups" || token == "substations" ||
+                           token == "branch" ||
                            token == "generator";
       out += (start ? "," : "") + (keyword ? item : resolve(token));
       if (comma == std::string::npos) return out;

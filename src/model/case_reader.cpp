@@ -7,7 +7,6 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <system_error>
 
 #include "model/case_data.hpp"
@@ -15,10 +14,6 @@
 
 namespace sre {
 namespace {
-
-// Far above any real case (the largest MATPOWER cases are tens of MB); keeps a
-// wrong path such as /dev/zero from eating all memory.
-constexpr std::size_t MAX_FILE_BYTES = std::size_t{1} << 30;
 
 // Bytes that end a number inside a matrix.
 constexpr std::array<bool, 256> make_delimiters() {
@@ -573,32 +568,6 @@ CaseData parse_matpower_case(std::string_view text, const std::string& source) {
   return CaseParser(text, source).run();
 }
 
-CaseData read_matpower_case(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (status.type() == std::filesystem::file_type::not_found) {
-    throw InputError(name, 0, "cannot open the case file: it does not exist; check the path");
-  }
-  if (ec) {
-    throw InputError(name, 0, "cannot open the case file (" + ec.message() + "); check the path and its permissions");
-  }
-  if (std::filesystem::is_directory(status)) {
-    throw InputError(name, 0, "cannot read the case file: it is a directory; give the path of a MATPOWER .m file");
-  }
-
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(name, 0, "cannot open the case file for reading; check its permissions");
-  std::string text;
-  std::array<char, 1 << 16> chunk;
-  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
-    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-    if (text.size() > MAX_FILE_BYTES) {
-      throw InputError(name, 0, "the file is larger than 1 GiB; this is not a MATPOWER case file, check the path");
-    }
-  }
-  if (in.bad()) throw InputError(name, 0, "reading the case file failed; check the file and the disk");
-  return parse_matpower_case(text, name);
-}
+CaseData read_matpower_case(const std::filesystem::path& path) { return parse_matpower_case(read_case_text(path), path.string()); }
 
 }  // namespace sre

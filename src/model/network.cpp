@@ -235,6 +235,34 @@ void build_adjacency(Network& n) {
   for (int e = 0; e < n.n_branch(); ++e) n.br_ends_xor[e] = n.br_from[e] ^ n.br_to[e];
 }
 
+void read_areas_and_substations(const CaseData& d, Network& n) {
+  const CaseMatrix& m = d.bus;
+  n.bus_area.resize(m.rows());
+  n.bus_zone.resize(m.rows());
+  for (std::size_t r = 0; r < m.rows(); ++r) {
+    // Labels only: a value no int holds (or NaN) is kept as 0 rather than cast (undefined).
+    const auto label = [](double v) { return std::abs(v) < 2.0e9 ? static_cast<int>(v) : 0; };
+    n.bus_area[r] = label(m(r, col::BUS_AREA));
+    n.bus_zone[r] = label(m(r, col::ZONE));
+  }
+  if (d.bus_owner.size() == m.rows()) n.bus_owner = d.bus_owner;
+  n.area_name = d.area_name;
+  n.zone_name = d.zone_name;
+  n.owner_name = d.owner_name;
+  n.has_substations = d.has_substations;
+  n.substation_offset.assign(1, 0);
+  for (const CaseSubstation& s : d.substations) {
+    for (const std::int64_t id : s.bus_ids) {
+      const int i = n.bus_index(id);
+      if (i < 0) fail(d, s.line, "substation '" + s.name + "': bus " + std::to_string(id) + " is not a bus of the case");
+      n.substation_bus.push_back(i);
+    }
+    n.substation_name.push_back(s.name);
+    n.substation_line.push_back(s.line);
+    n.substation_offset.push_back(static_cast<int>(n.substation_bus.size()));
+  }
+}
+
 }  // namespace
 
 Network build_network(const CaseData& d) {
@@ -243,7 +271,9 @@ Network build_network(const CaseData& d) {
     fail(d, d.base_mva_line, "mpc.baseMVA must be a positive number");
   Network n;
   n.source = d.source;
+  n.format = d.format;
   n.base_mva = d.base_mva;
+  n.warnings = d.notes;
   read_buses(d, n);
   read_generators(d, n);
   read_branches(d, n);
@@ -258,11 +288,12 @@ Network build_network(const CaseData& d) {
   n.bus_name = d.bus_name;
   if (!n.bus_name.empty() && n.bus_name.size() != n.bus_id.size()) n.bus_name.clear();
   n.gencost = d.gencost;
+  read_areas_and_substations(d, n);
   return n;
 }
 
 void aggregate_bus_supply(Network& n) { aggregate_bus_demand_and_supply(n); }
 
-Network load_network(const std::string& path) { return build_network(read_matpower_case(path)); }
+Network load_network(const std::string& path) { return build_network(read_case(path)); }
 
 }  // namespace sre

@@ -4,6 +4,7 @@
 // indices in outputs are the user's row numbers minus one. The hot loop reads
 // only the per-bus aggregates and the branch arrays.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,6 +15,7 @@ namespace sre {
 
 struct Network {
   std::string source;
+  std::string format;  // "MATPOWER", "PSS/E RAW revision 33", ...
   double base_mva = 100.0;
 
   // --- buses (every row of the bus table) ---
@@ -68,7 +70,17 @@ struct Network {
   std::vector<std::uint8_t> bus_is_case_ref;
 
   double total_demand_pos = 0.0;  // sum of positive demand over in-service buses
-  std::vector<std::string> bus_name;  // from mpc.bus_name, may be empty
+  std::vector<std::string> bus_name;  // from mpc.bus_name or the PSS/E names, may be empty
+  // Area and zone numbers per bus (MATPOWER BUS_AREA, ZONE); PSS/E cases also give each
+  // bus an owner (empty otherwise) and name the areas, zones and owners.
+  std::vector<int> bus_area, bus_zone, bus_owner;
+  std::map<int, std::string> area_name, zone_name, owner_name;
+  // PSS/E revision 35 substations (has_substations: the case has substation data): the
+  // bus indices of substation s are substation_bus[substation_offset[s] .. [s+1]).
+  bool has_substations = false;
+  std::vector<std::string> substation_name;
+  std::vector<int> substation_offset, substation_bus;
+  std::vector<int> substation_line;  // its record's line in the case file (0 if unknown)
   CaseMatrix gencost;                 // kept for the optimisation responses
   std::vector<std::string> warnings;  // e.g. ignored self-loop branches
 
@@ -94,7 +106,8 @@ Network build_network(const CaseData& data);
 // from the bus and generator arrays (after changing gen_pg, e.g. a new dispatch).
 void aggregate_bus_supply(Network& n);
 
-// Convenience: read + build.
+// Read a case of any format (MATPOWER, PSS/E RAW or RAWX, told by its content) and build
+// it: the one way every command loads its case.
 Network load_network(const std::string& path);
 
 }  // namespace sre

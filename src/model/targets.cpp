@@ -156,6 +156,29 @@ std::vector<Proto> substation_protos(const Network& net, const std::string& path
   return out;
 }
 
+// The case's own substations (PSS/E revision 35 substation data), named by the case.
+std::vector<Proto> case_substation_protos(const Network& net, const Taken& taken) {
+  if (!net.has_substations)
+    throw InputError("--targets substations: " + net.source + " (" + net.format +
+                     ") has no substation data; substations come with PSS/E RAW revision 35 cases that have a "
+                     "SUBSTATION DATA section, or RAWX files with 'sub' and 'subnode' tables. For this case use bus, "
+                     "transformer-groups or a bus_id,substation CSV");
+  std::vector<int> label(net.n_bus(), -1);
+  const int n = static_cast<int>(net.substation_name.size());
+  for (int s = 0; s < n; ++s)
+    for (int p = net.substation_offset[s]; p < net.substation_offset[s + 1]; ++p) {
+      const int i = net.substation_bus[p];
+      if (net.bus_in_service[i] && !taken.bus[i]) label[i] = s;
+    }
+  std::vector<Proto> out = from_labels(net, label, n, &net.substation_name);
+  for (Proto& p : out) {
+    const int s = label[p.buses.front()];
+    p.file = net.source;
+    p.line = net.substation_line[s];
+  }
+  return out;
+}
+
 // Targets of an element,target file, in order of first appearance; marks their elements.
 std::vector<Proto> element_protos(const Network& net, const std::string& path, const CsvTable& csv, Taken& taken) {
   const int c_element = csv.column("element"), c_target = csv.column("target");
@@ -285,7 +308,7 @@ TargetSet read_target_csv(const Network& net, const std::string& path) {
 
 TargetSet make_targets(const Network& net, const std::string& spec) {
   const std::string allowed =
-      "allowed: bus, transformer-groups, branch, generator, FILE.csv (bus_id,substation or element,target), "
+      "allowed: bus, transformer-groups, substations, branch, generator, FILE.csv (bus_id,substation or element,target), "
       "or a comma-separated union such as bus,generator";
   std::string substations;  // bus | transformer-groups | a bus_id,substation file
   std::string element_file;
@@ -293,7 +316,7 @@ TargetSet make_targets(const Network& net, const std::string& spec) {
   bool branches = false, generators = false;
   for (const std::string& token : split_commas(spec)) {
     std::string sub;
-    if (token == "bus" || token == "transformer-groups") {
+    if (token == "bus" || token == "transformer-groups" || token == "substations") {
       sub = token;
     } else if (token == "branch") {
       branches = true;
@@ -328,6 +351,7 @@ TargetSet make_targets(const Network& net, const std::string& spec) {
   };
   if (substations == "bus") add(bus_protos(net, taken));
   else if (substations == "transformer-groups") add(transformer_group_protos(net, taken));
+  else if (substations == "substations") add(case_substation_protos(net, taken));
   else if (!substations.empty()) add(substation_protos(net, substations, substation_csv, taken));
   if (branches)
     for (int e = 0; e < net.n_branch(); ++e)

@@ -50,7 +50,10 @@ struct TargetSet {
 };
 
 // --targets: a comma-separated union of
-//   bus | transformer-groups | FILE.csv (bus_id,substation)   the substations (one of them)
+//   bus | transformer-groups | substations | FILE.csv (bus_id,substation)
+//                                                             the substations (one of them);
+//                                                             `substations`: the case's own
+//                                                             (PSS/E revision 35 substation data)
 //   branch                                                    each in-service branch
 //   generator                                                 each in-service unit with Pg >= 0
 //   FILE.csv (element,target)                                 named targets of any elements

@@ -6,7 +6,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # Capture before grepping: grep -q may close the pipe early (SIGPIPE under pipefail).
 "$sre" --help > "$tmp/top"
 grep -q "usage: sre SUBCOMMAND" "$tmp/top"
-for cmd in info pf eval run rank defend worst merge; do
+for cmd in info pf eval run rank defend worst merge convert; do
   "$sre" $cmd --help > "$tmp/$cmd" || { echo "FAIL: sre $cmd --help exited non-zero"; exit 1; }
   grep -q -- "--" "$tmp/$cmd" || { echo "FAIL: sre $cmd --help lists no options"; exit 1; }
   grep -q "$cmd" "$tmp/top" || { echo "FAIL: sre --help does not list $cmd"; exit 1; }
