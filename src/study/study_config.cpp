@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
 #include <string>
 #include <utility>
 
@@ -169,7 +170,11 @@ void resolve_network(StudyConfig& c, std::shared_ptr<const Network> case_net) {
 
 StudyConfig resolve(const StudyOptions& options) {
   StudyConfig c = resolve_words(options);
-  resolve_network(c, std::make_shared<const Network>(load_network(options.case_path)));
+  auto net = std::make_shared<const Network>(load_network(options.case_path));
+  // What the reader skipped or could not model (a PSS/E file's DC lines, sections it does
+  // not read; self-loops): said once by every command that reads a case, never silent.
+  for (const std::string& w : net->warnings) std::cerr << "warning: " << w << "\n";
+  resolve_network(c, std::move(net));
   return c;
 }
 
