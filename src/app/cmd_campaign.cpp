@@ -280,20 +280,8 @@ int run_single(Plan& p) {
   return 0;
 }
 
-#ifdef SRE_HAVE_MPI
-template <class F>
-bool all_ok(const mpi::Session& s, F&& step, std::exception_ptr& error) {
-  try {
-    step();
-  } catch (...) {
-    error = std::current_exception();
-  }
-  const int first = s.first_failure(error != nullptr);
-  if (first < 0) return true;
-  if (first == s.rank()) std::rethrow_exception(error);
-  return false;
-}
 
+#ifdef SRE_HAVE_MPI
 int run_mpi(const std::vector<std::string>& args) {
   mpi::Session session;
   const int rank = session.rank(), ranks = session.size();

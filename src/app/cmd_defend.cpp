@@ -30,6 +30,40 @@ std::vector<std::string> names_of(const TargetSet& ts, const std::vector<int>& t
   return n;
 }
 
+// The greedy steps and the validation table as JSON; `prefix` is "mean_" where the
+// objective's gains are in mean shed (sre defend), "" for a campaign's objective.
+Json steps_json(const std::vector<DefenceStep>& steps, const std::string& prefix) {
+  Json out = Json::array();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const DefenceStep& s = steps[i];
+    Json j;
+    j["step"] = i + 1;
+    j["target"] = s.name;
+    j["before"] = value_json(s.before);
+    j["after"] = value_json(s.after);
+    j["gain"] = s.gain;
+    j[prefix + "gain_ci95_halfwidth"] = s.mean_gain_ci95_halfwidth;
+    j["reevaluated"] = s.reevaluated;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+Json validation_json(const TargetSet& ts, const std::vector<PlanScore>& validation, const std::string& prefix) {
+  Json out = Json::array();
+  for (const PlanScore& p : validation) {
+    Json j;
+    j["plan"] = p.plan;
+    j["targets"] = names_of(ts, p.targets);
+    j["objective"] = value_json(p.value);
+    if (!prefix.empty()) j["mean_shed_mw"] = p.mean_shed_mw;
+    j[prefix + "diff_vs_greedy"] = p.mean_diff_vs_greedy;
+    j[prefix + "diff_ci95_halfwidth"] = p.mean_diff_ci95_halfwidth;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 int defend_campaign(StudyOptions o, const CampaignOptions& co, const DefenceOptions& d, const std::string& objective,
                     const std::string& out_path, bool json) {
   CampaignDefenceOptions cd;
@@ -66,29 +100,8 @@ int defend_campaign(StudyOptions o, const CampaignOptions& co, const DefenceOpti
   }();
   write_defence_csv(out_path, ts, plan.targets, cd.intercept);
   if (json) {
-    Json steps = Json::array();
-    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
-      const DefenceStep& s = plan.steps[i];
-      Json j;
-      j["step"] = i + 1;
-      j["target"] = s.name;
-      j["before"] = value_json(s.before);
-      j["after"] = value_json(s.after);
-      j["gain"] = s.gain;
-      j["gain_ci95_halfwidth"] = s.mean_gain_ci95_halfwidth;
-      j["reevaluated"] = s.reevaluated;
-      steps.push_back(std::move(j));
-    }
-    Json baselines = Json::array();
-    for (const PlanScore& p : plan.validation) {
-      Json j;
-      j["plan"] = p.plan;
-      j["targets"] = names_of(ts, p.targets);
-      j["objective"] = value_json(p.value);
-      j["diff_vs_greedy"] = p.mean_diff_vs_greedy;
-      j["diff_ci95_halfwidth"] = p.mean_diff_ci95_halfwidth;
-      baselines.push_back(std::move(j));
-    }
+    Json steps = steps_json(plan.steps, "");
+    Json baselines = validation_json(ts, plan.validation, "");
     Json j;
     j["campaign"] = true;
     j["objective"] = objective;
@@ -223,30 +236,8 @@ int cmd_defend(const std::vector<std::string>& args) {
   write_defence_csv(out_path, ts, plan.targets, d.intercept);
 
   if (json) {
-    Json steps = Json::array();
-    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
-      const DefenceStep& s = plan.steps[i];
-      Json j;
-      j["step"] = i + 1;
-      j["target"] = s.name;
-      j["before"] = value_json(s.before);
-      j["after"] = value_json(s.after);
-      j["gain"] = s.gain;
-      j["mean_gain_ci95_halfwidth"] = s.mean_gain_ci95_halfwidth;
-      j["reevaluated"] = s.reevaluated;
-      steps.push_back(std::move(j));
-    }
-    Json baselines = Json::array();
-    for (const PlanScore& p : plan.validation) {
-      Json j;
-      j["plan"] = p.plan;
-      j["targets"] = names_of(ts, p.targets);
-      j["objective"] = value_json(p.value);
-      j["mean_shed_mw"] = p.mean_shed_mw;
-      j["mean_diff_vs_greedy"] = p.mean_diff_vs_greedy;
-      j["mean_diff_ci95_halfwidth"] = p.mean_diff_ci95_halfwidth;
-      baselines.push_back(std::move(j));
-    }
+    Json steps = steps_json(plan.steps, "mean_");
+    Json baselines = validation_json(ts, plan.validation, "mean_");
     Json j;
     j["objective"] = objective;
     j["attacker"] = attacker;

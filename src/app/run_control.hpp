@@ -3,7 +3,12 @@
 // checkpoint and exit, the --shard I/N option, and the CPUs a process may run on.
 #include <atomic>
 #include <csignal>
+#include <exception>
 #include <string>
+
+#ifdef SRE_HAVE_MPI
+#include "study/mpi_runner.hpp"
+#endif
 
 namespace sre::cli {
 
@@ -32,5 +37,22 @@ Shard parse_shard(const std::string& s);
 
 // CPUs this process may run on (its affinity mask); 0 when unknown.
 int usable_cpus();
+
+#ifdef SRE_HAVE_MPI
+// Runs `step` on every rank; if it threw anywhere, the lowest failing rank rethrows (main
+// prints its one message) and the others return false quietly.
+template <class F>
+bool all_ok(const mpi::Session& s, F&& step, std::exception_ptr& error) {
+  try {
+    step();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  const int first = s.first_failure(error != nullptr);
+  if (first < 0) return true;
+  if (first == s.rank()) std::rethrow_exception(error);
+  return false;
+}
+#endif
 
 }  // namespace sre::cli

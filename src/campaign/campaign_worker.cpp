@@ -98,6 +98,12 @@ void CampaignWorker::outages_of_epoch(const CampaignSchedule& s, int epoch) {
   }
 }
 
+Outages CampaignWorker::epoch_outages() const {
+  return Outages{{buses_.data(), static_cast<std::size_t>(n_buses_)},
+                 {branches_.data(), static_cast<std::size_t>(n_branches_)},
+                 {gens_.data(), static_cast<std::size_t>(n_gens_)}};
+}
+
 // Segments: maximal runs of hours with one destroyed set (epoch) and one mode.
 void CampaignWorker::make_segments(const CampaignSchedule& s) {
   const int H = cs_.config().hours, T = cs_.config().transient_hours;
@@ -213,17 +219,11 @@ void CampaignWorker::evaluate_segment(const CampaignSchedule& s, const Segment& 
 void CampaignWorker::evaluate_level(int level, int slot, bool transient) {
   ScenarioEvaluator& ev = evaluator(level, transient);
   ++evaluations_;
-  ev.evaluate(Outages{{buses_.data(), static_cast<std::size_t>(n_buses_)},
-                      {branches_.data(), static_cast<std::size_t>(n_branches_)},
-                      {gens_.data(), static_cast<std::size_t>(n_gens_)}});
+  ev.evaluate(epoch_outages());
   const GridState& st = ev.state();
   const std::vector<double>& d = net_.bus_demand_pos;  // alpha = 1
   double unserved = 0.0;
-  const auto add = [&](int i, double f) {
-    short_bus_.push_back(i);
-    short_f_.push_back(f);
-    unserved += (1.0 - f) * d[i];
-  };
+  const auto add = [&](int i, double f) { unserved += add_short(i, f); };
   for (int i : st.destroyed_buses)
     if (d[i] > 0.0) add(i, 0.0);
   const double split_mw = cs_.config().split_share * total_demand_;
@@ -246,13 +246,17 @@ void CampaignWorker::evaluate_level(int level, int slot, bool transient) {
   short_offset_.push_back(static_cast<int>(short_bus_.size()));
 }
 
+double CampaignWorker::add_short(int bus, double f) {
+  short_bus_.push_back(bus);
+  short_f_.push_back(f);
+  return (1.0 - f) * net_.bus_demand_pos[bus];
+}
+
 // Steady topology: islands do not depend on alpha; a live island serves min(1, C / (alpha D)).
 void CampaignWorker::closed_form_slots() {
   ScenarioEvaluator& ev = *topology_eval_;
   ++evaluations_;
-  ev.evaluate(Outages{{buses_.data(), static_cast<std::size_t>(n_buses_)},
-                      {branches_.data(), static_cast<std::size_t>(n_branches_)},
-                      {gens_.data(), static_cast<std::size_t>(n_gens_)}});
+  ev.evaluate(epoch_outages());
   const GridState& st = ev.state();
   const std::vector<double>& d = net_.bus_demand_pos;
   const double split_mw = cs_.config().split_share * total_demand_;
@@ -266,11 +270,7 @@ void CampaignWorker::closed_form_slots() {
   for (int slot = 0; slot < n_slots; ++slot) {
     const double a = cs_.levels().alpha(seg_levels_[slot]);
     double unserved = 0.0;
-    const auto add = [&](int i, double f) {
-      short_bus_.push_back(i);
-      short_f_.push_back(f);
-      unserved += (1.0 - f) * d[i];
-    };
+    const auto add = [&](int i, double f) { unserved += add_short(i, f); };
     for (int i : st.destroyed_buses)
       if (d[i] > 0.0) add(i, 0.0);
     for (int k = 0; k < st.n_islands; ++k) {

@@ -69,6 +69,9 @@ class CampaignWorker {
   void closed_form_slots();
   ScenarioEvaluator& evaluator(int level, bool transient);
   void outages_of_epoch(const CampaignSchedule& s, int epoch);
+  Outages epoch_outages() const;  // what outages_of_epoch() gathered
+  // Lists bus `bus` short of demand at served fraction f; returns its MW short at alpha = 1.
+  double add_short(int bus, double f);
   void bus_hours(const Segment& seg);
 
   const CampaignStudy& cs_;
