@@ -28,7 +28,7 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"worst", {cmd_worst, "strike sets of K targets with the largest shed (exact for small cases)"}},
       {"campaign", {cmd_campaign, "winter campaigns: strike waves, repairs, hourly demand; hours without power per bus"}},
       {"convert", {cmd_convert, "write the network read from a case (PSS/E RAW, RAWX) as a MATPOWER case"}},
-      {"merge", {cmd_merge, "combine the shard files of a study (run --shard I/N) into one results file"}},
+      {"merge", {cmd_merge, "combine the shard files of a study (run or campaign --shard I/N) into one results file"}},
   };
   return table;
 }

@@ -65,7 +65,7 @@ int cmd_merge(const std::vector<std::string>& args) {
   std::string out_path, case_override;
   po::options_description desc("merge options");
   desc.add_options()
-      ("shards", po::value(&inputs)->multitoken(), "shard files written by `sre run --shard I/N` (all N of them)")
+      ("shards", po::value(&inputs)->multitoken(), "shard files written by `sre run --shard I/N` or `sre campaign --shard I/N` (all N of them)")
       ("out,o", po::value(&out_path), "merged HDF5 results file (required)")
       ("case", po::value(&case_override),
        "case file to rebuild the network from, when the path stored in the shards does not "
