@@ -344,6 +344,9 @@ void check_format(const h5::File& file, const std::string& path) {
   if (!file.has_attribute("/", "format"))
     throw InputError(path, 0, "is an HDF5 file but not an sre results file (no 'format' attribute)");
   const std::string format = file.string_attribute("/", "format");
+  if (format == "sre-campaign")
+    throw InputError(path, 0, "is a campaign file (sre campaign), not an sre run results file; its districts and "
+                              "targets are ranked by scripts/report.py FILE, its shards merged by sre merge");
   if (format != kResultsFormat)
     throw InputError(path, 0, "is not an sre results file (its format is '" + format + "', expected '" +
                                   kResultsFormat + "')");
