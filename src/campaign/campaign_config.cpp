@@ -1,6 +1,7 @@
 #include "campaign/campaign_config.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -168,9 +169,17 @@ CampaignConfig resolve_campaign(const CampaignOptions& o, const TargetSet& targe
   return c;
 }
 
+namespace {
+// The shortest text that reads back to the same double (0.1, not 0.10000000000000001).
+std::string shortest(double v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+}  // namespace
+
 std::string campaign_to_ini(const CampaignOptions& o) {
   std::ostringstream s;
-  s.precision(17);
   s << "days = " << o.days << "\n"
     << "demand-profile = " << o.demand_profile << "\n"
     << "waves = " << o.waves << "\n"
@@ -179,9 +188,9 @@ std::string campaign_to_ini(const CampaignOptions& o) {
   s << "crews = " << o.crews << "\n"
     << "transient-hours = " << o.transient_hours << "\n"
     << "steady-response = " << o.steady_response << "\n"
-    << "heat-deadline-hours = " << o.heat_deadline_hours << "\n"
-    << "rotation-cycle-hours = " << o.rotation_cycle_hours << "\n"
-    << "split-share = " << o.split_share << "\n";
+    << "heat-deadline-hours = " << shortest(o.heat_deadline_hours) << "\n"
+    << "rotation-cycle-hours = " << shortest(o.rotation_cycle_hours) << "\n"
+    << "split-share = " << shortest(o.split_share) << "\n";
   return s.str();
 }
 
