@@ -94,8 +94,14 @@ int defend_campaign(StudyOptions o, const CampaignOptions& co, const DefenceOpti
       std::fflush(stdout);
     };
   }
+  DefenceProgress progress;
+  cd.progress = &progress;
   const CampaignDefencePlan plan = [&] {
-    const LongTask task("defend", [&] { return std::string("defend --campaign: evaluating campaigns"); });
+    const LongTask task("defend", [&] {
+      return "defend --campaign: step " + std::to_string(progress.step.load() + 1) + " of " +
+             std::to_string(cd.budget) + ", " + std::to_string(progress.candidates_done.load()) + " of " +
+             std::to_string(progress.candidates.load()) + " candidates judged";
+    });
     return plan_campaign_defence(study, config, cd);
   }();
   write_defence_csv(out_path, ts, plan.targets, cd.intercept);

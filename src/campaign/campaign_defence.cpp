@@ -128,8 +128,15 @@ CampaignDefencePlan plan_campaign_defence(const Study& study, const CampaignConf
     double best_mean = 0.0;
     std::vector<double> best_value, trial;
     std::uint64_t reevaluated = 0;
+    if (o.progress) {
+      int n = 0;
+      for (int t = 0; t < nt; ++t) n += !chosen[t] && !hit[t].empty();
+      o.progress->candidates = n;
+      o.progress->candidates_done = 0;
+    }
     for (int t = 0; t < nt; ++t) {
       if (chosen[t] || hit[t].empty()) continue;
+      if (o.progress) ++o.progress->candidates_done;
       q[t] = o.intercept;
       cs.set_intercept(q);
       eval.run(hit[t], study.seed(), trial, nullptr);
@@ -165,6 +172,7 @@ CampaignDefencePlan plan_campaign_defence(const Study& study, const CampaignConf
     plan.targets.push_back(best);
     plan.steps.push_back(s);
     if (o.on_step) o.on_step(s);
+    if (o.progress) ++o.progress->step;
   }
 
   // Validation on fresh campaigns.

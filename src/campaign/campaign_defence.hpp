@@ -29,6 +29,7 @@ struct CampaignDefenceOptions {
   CampaignObjective objective = CampaignObjective::kEns;
   int threads = 0;
   std::function<void(const DefenceStep&)> on_step;
+  DefenceProgress* progress = nullptr;  // step and candidates judged, for a display (may be null)
 };
 
 struct CampaignDefencePlan {
