@@ -96,6 +96,25 @@ assert wp[0] == 1 and wp[100] == 1 and wp.sum() == 2
 assert f["campaign/summary/restored_hour/max"][()] == 148
 PY
 
+# Every hour of a campaign is one single-strike scenario: a replayed wave's transient hour
+# equals `sre eval` of its targets under --response, the hours after it under
+# --steady-response (flat profile, so the demand is the case's).
+printf 'hour,target\n0,5\n0,7\n' > two.csv
+"$SRE" campaign --case case30.m --waves two.csv --repair-days 1:0 --days 2 --samples 1 --demand-profile flat \
+  --response cascade --transient-hours 1 --steady-response opf --out hourly.h5 --quiet >/dev/null
+"$SRE" eval --case case30.m --destroy 5,7 --response cascade --json > eval_cascade.json
+"$SRE" eval --case case30.m --destroy 5,7 --response opf --json > eval_opf.json
+"$PY" - <<'PY'
+import h5py, json
+f = h5py.File("hourly.h5", "r")
+served = f["campaign/hours/served_fraction_mean"][()]
+cascade = 1 - json.load(open("eval_cascade.json"))["shed_fraction"]
+opf = 1 - json.load(open("eval_opf.json"))["shed_fraction"]
+assert abs(served[0] - cascade) < 1e-9, (served[0], cascade)
+assert all(abs(served[t] - opf) < 1e-9 for t in range(1, 24)), (served[:24], opf)
+assert all(abs(served[t] - 1) < 1e-9 for t in range(24, 48)), served[24:]  # repaired after 24 h
+PY
+
 # sre defend --campaign: a plan, checked against the baselines.
 "$SRE" defend --campaign --case case30.m --k 2 --days 15 --samples 40 --budget 2 --threads 2 --out plan.csv \
   --json > defend.json
