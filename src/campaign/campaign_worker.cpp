@@ -11,6 +11,11 @@ namespace sre {
 namespace {
 // A served fraction at or above this is whole for the heating rule (campaign.md 5).
 constexpr double kWhole = 1.0 - 1e-9;
+// One below this is none: the re-dispatch LP's two forms (reduced, full) can leave 1e-15
+// where the other has 0, and the heating rule's dark run must not hang on that
+// (docs/model.md section 11).
+constexpr double kDark = 1e-9;
+double snap_dark(double f) { return f < kDark ? 0.0 : f; }
 }  // namespace
 
 CampaignStudy::CampaignStudy(const Study& study, CampaignConfig config)
@@ -237,7 +242,7 @@ void CampaignWorker::evaluate_level(int level, int slot, bool transient) {
       if (!(d[i] > 0.0)) continue;
       island_d += d[i];
       const double f = own ? st.bus_served_ratio[i] : ratio;
-      if (f < 1.0) add(i, std::max(f, 0.0));
+      if (f < 1.0) add(i, snap_dark(f));
     }
     big += island_d >= split_mw;
   }
@@ -279,7 +284,7 @@ void CampaignWorker::closed_form_slots() {
       if (st.island_kind[k] == IslandKind::kDead)
         f = 0.0;
       else if (D > C)
-        f = C / D;
+        f = snap_dark(C / D);
       if (f >= 1.0) continue;
       for (int p = st.island_offset[k]; p < st.island_offset[k + 1]; ++p) {
         const int i = st.island_buses[p];

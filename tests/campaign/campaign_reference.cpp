@@ -200,6 +200,7 @@ ReferenceCampaign ReferenceCampaignPath::run(const CampaignEvents& ev) {
         else
           fi = s.island_served_ratio[k];
       }
+      if (fi < 1e-9) fi = 0.0;  // below 1e-9 counts as none (docs/model.md section 11)
       f[i] = fi;
       shed += (1.0 - fi) * alpha * d[i];
       dem += alpha * d[i];
