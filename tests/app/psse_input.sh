@@ -65,6 +65,13 @@ grep -q '"STATION 3"' sub.json || fail "substation target not named: $(cat sub.j
   --response dc --dispatch case --quiet --out sub.h5 > /dev/null
 expect_error "IEEE_57_bus.raw (PSS/E RAW revision 33) has no substation data" \
   "$SRE" run --case "$P/IEEE_57_bus.raw" --targets substations --k 1 --samples 10 --quiet --out x.h5
+# sre convert carries the substations in FILE_substations.csv: the same targets and shed.
+"$SRE" convert --case "$P/five_bus_nodeBreaker_rev35.raw" --out five.m > /dev/null 2>&1
+[[ -f five_substations.csv ]] || fail "convert wrote no substations CSV"
+"$SRE" eval --case five.m --targets five_substations.csv --destroy "STATION 3" --response dc --dispatch case \
+  --json > sub_m.json
+shed() { sed 's/.*"shed_mw":\([^,]*\),.*/\1/' "$1"; }
+[[ "$(shed sub.json)" == "$(shed sub_m.json)" ]] || fail "substation STATION 3: shed $(shed sub.json) on RAW, $(shed sub_m.json) converted"
 
 # A bad RAW file: the file, the line, the record and field, what to do.
 sed 's/^ 0,    100.00, 33,/ 0,    100.00, 31,/' "$P/IEEE_57_bus.raw" > rev31.raw
