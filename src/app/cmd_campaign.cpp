@@ -24,7 +24,6 @@
 #include "campaign/campaign_run.hpp"
 #include "io/input_error.hpp"
 #include "io/output_file.hpp"
-#include "io/sha256.hpp"
 #include "study/cluster.hpp"
 #include "study/study_identity.hpp"
 #ifdef SRE_HAVE_MPI
@@ -54,27 +53,11 @@ struct Plan {
 };
 
 void check_resume(const Plan& p, const StoredCampaign& ck, const std::string& path) {
+  check_resume_prefix(p.meta, ck.meta, p.range, p.shard, path, "campaign");
   const RunMetadata& m = ck.meta;
   const auto refuse = [&](const std::string& why) {
-    throw InputError(path, 0, "cannot resume from this checkpoint: " + why +
-                                  "; it belongs to a different campaign study (resume with the options of the run "
-                                  "that wrote it, or start afresh without --resume)");
+    throw InputError(path, 0, "cannot resume from this checkpoint: " + why);
   };
-  const StudyIdentity mine = StudyIdentity::of(p.meta), theirs = StudyIdentity::of(m);
-  switch (mine.first_difference(theirs)) {
-    case StudyIdentity::Part::kNone: break;
-    case StudyIdentity::Part::kCase: refuse("the case file's SHA-256 differs"); break;
-    case StudyIdentity::Part::kConfig:
-      refuse("the configuration differs: " + mine.config_difference(theirs, "in this run", "in the checkpoint"));
-      break;
-    case StudyIdentity::Part::kSeed:
-    case StudyIdentity::Part::kSamples: refuse("the seed or campaign count differs"); break;
-  }
-  if (m.shard_index != p.shard.index || m.shard_count != p.shard.count) refuse("the shard (--shard I/N) differs");
-  if (m.sample_begin != p.range.begin || m.sample_end < p.range.begin || m.sample_end > p.range.end)
-    refuse("its campaign range is not a prefix of this run's");
-  if (m.sample_end != p.range.end && m.sample_end % kSampleBlock != 0)
-    refuse("its completed range does not end on a block of " + std::to_string(kSampleBlock) + " campaigns");
   if (!(ck.tally.shape == campaign_shape(*p.cs))) refuse("its tally has a different shape");
   if (ck.tally.n != m.sample_end - m.sample_begin) refuse("its tally count does not match its campaign range");
 }
@@ -137,28 +120,9 @@ bool make_plan(const std::vector<std::string>& args, Plan& p, int rank, int rank
 
   StudyOptions resolved = o;
   resolved.samples = p.study->samples();
-  RunMetadata& m = p.meta;
-  m.command_line = full_command_line();
-  m.config_ini = study_to_ini(resolved) + "# campaign (sre campaign --config FILE.ini)\n" + campaign_to_ini(p.campaign);
-  m.case_path = o.case_path;
-  m.case_sha256 = sha256_file(o.case_path);
-  m.seed = o.seed;
-  m.samples = p.study->samples();
-  m.shard_index = p.shard.index;
-  m.shard_count = p.shard.count;
-  m.response = o.response;
-  m.tol = o.tol;
-  m.dispatch = o.dispatch;
-  m.dispatch_used = to_string(p.study->dispatch_used());
-  m.dispatch_note = p.study->dispatch_note();
-  m.strike = o.strike;
-  m.rule = o.rule;
-  m.solver = o.solver;
-  m.k = o.k;
-  m.k_classes = o.k_classes;
-  m.n_grandfathered = p.study->base().n_grandfathered;
-  m.base_shed_mw = p.study->base().shed_mw;
-  m.threads = p.n_threads;
+  p.meta = run_metadata(*p.study, resolved, study_to_ini(resolved) + "# campaign (sre campaign --config FILE.ini)\n" +
+                                               campaign_to_ini(p.campaign),
+                        p.shard, p.n_threads);
 
   const SampleRange all{0, p.study->samples()};
   p.range = p.shard.count > 0 ? split_range(all, p.shard.index, p.shard.count) : all;

@@ -6,6 +6,10 @@
 #include <exception>
 #include <string>
 
+#include "results/results_file.hpp"
+#include "study/cluster.hpp"
+#include "study/study.hpp"
+
 #ifdef SRE_HAVE_MPI
 #include "study/mpi_runner.hpp"
 #endif
@@ -37,6 +41,18 @@ Shard parse_shard(const std::string& s);
 
 // CPUs this process may run on (its affinity mask); 0 when unknown.
 int usable_cpus();
+
+// The metadata of a run of `study` (identity, options, base dispatch and state, shard,
+// threads); its sample range and runtime are filled in when it is written. `options` are
+// the resolved options, `config_ini` their INI form.
+RunMetadata run_metadata(const Study& study, const StudyOptions& options, const std::string& config_ini,
+                         const Shard& shard, int threads);
+
+// Refuses (InputError naming `path`) a checkpoint that is not a prefix of this run's
+// `range`: another study, shard or range, or a cut off a block boundary. `unit` names what
+// is counted ("sample", "campaign"); the caller checks its tally's shape.
+void check_resume_prefix(const RunMetadata& mine, const RunMetadata& checkpoint, const SampleRange& range,
+                         const Shard& shard, const std::string& path, const std::string& unit);
 
 #ifdef SRE_HAVE_MPI
 // Runs `step` on every rank; if it threw anywhere, the lowest failing rank rethrows (main
