@@ -192,6 +192,15 @@ void print_table(const Plan& p, const CampaignSummary& s, double seconds, std::u
   };
   top(s.bus_hours_without_power_mean, "most hours without power (mean per campaign)", " h");
   top(s.bus_drain_probability, "highest heating-drain probability", "");
+  const TargetSet& ts = p.study->targets();
+  std::vector<int> t(ts.size());
+  std::iota(t.begin(), t.end(), 0);
+  const std::vector<double>& hd = s.target_hours_destroyed_mean;
+  std::stable_sort(t.begin(), t.end(), [&](int a, int b) { return hd[a] > hd[b]; });
+  std::printf("\n  targets destroyed longest (mean hours per campaign):");
+  for (std::size_t j = 0; j < t.size() && j < 5 && hd[t[j]] > 0.0; ++j)
+    std::printf("%s %s %.3g h", j ? "," : "", ts.name[t[j]].c_str(), hd[t[j]]);
+  std::printf("\n");
 }
 
 int run_single(Plan& p) {

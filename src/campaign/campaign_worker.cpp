@@ -151,7 +151,6 @@ const CampaignRecord& CampaignWorker::evaluate(const CampaignSchedule& s) {
     r[CampaignFigure::drain_events] += r.bus_drain_events[i];
     r[CampaignFigure::buses_drained] += r.bus_drain_events[i] > 0;
   }
-  r[CampaignFigure::ens_fraction] = 0.0;
   double demanded = 0.0;
   for (int t = 0; t < H; ++t) demanded += cs_.config().alpha[t] * total_demand_;
   r[CampaignFigure::ens_fraction] = demanded > 0.0 ? r[CampaignFigure::ens_mwh] / demanded : 0.0;

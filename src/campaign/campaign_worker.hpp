@@ -96,7 +96,7 @@ class CampaignWorker {
   // Per bus across segments: hours of the current run of zero supply, whether it was cold
   // in the last hour, and which buses carry such state (dirty) or are in this segment.
   std::vector<int> zero_run_;
-  std::vector<std::uint8_t> cold_, in_segment_;
+  std::vector<std::uint8_t> cold_;
   std::vector<int> dirty_, next_dirty_, seg_buses_, compact_;
   std::vector<double> fmat_;  // per segment bus (compact) x slot: served fraction
   double total_demand_ = 0.0;
