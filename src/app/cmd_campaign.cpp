@@ -13,9 +13,8 @@
 #include <numeric>
 #include <optional>
 
-#include <nlohmann/json.hpp>
-
 #include "app/campaign_options.hpp"
+#include "app/json_output.hpp"
 #include "app/option_values.hpp"
 #include "app/run_control.hpp"
 #include "app/run_report.hpp"
@@ -154,15 +153,15 @@ void write_output(const Plan& p, const std::string& path, CampaignTally tally, s
                                                 save_samples});
 }
 
+// {"samples": N, "<figure>": {"mean": x, "ci95": [lo, hi]}, ...} on one line (NaN: null).
 void print_json(const CampaignSummary& s) {
-  nlohmann::ordered_json j;
+  Json j;
   j["samples"] = s.samples;
-  const auto num = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); };
   for (int k = 0; k < kCampaignFigures; ++k) {
     const FigureSummary& f = s.figure[k];
-    j[kCampaignFigureNames[k]] = {{"mean", num(f.mean)}, {"ci95", {num(f.ci95_low), num(f.ci95_high)}}};
+    j[kCampaignFigureNames[k]] = {{"mean", f.mean}, {"ci95", {f.ci95_low, f.ci95_high}}};
   }
-  std::cout << j.dump(2) << "\n";
+  std::cout << json_text(j) << "\n";
 }
 
 void print_table(const Plan& p, const CampaignSummary& s, double seconds, std::uint64_t evaluated, int ranks) {
