@@ -2,7 +2,8 @@
 # Two sre binaries (a build of an earlier commit and build/sre) give the same results bit
 # for bit: every statistic of `sre run` (/summary, /targets, /buses, /branches, /samples,
 # /dispatch; tests/app/h5compare.py skips only /runtime, created_utc and command_line) and
-# the outputs of `sre defend`, `sre worst` and `sre rank`, on the studies below. Use it
+# the outputs of `sre defend`, `sre worst` and `sre rank`, on the studies below, and of
+# `sre campaign` and `sre defend --campaign` where both binaries have them. Use it
 # around any refactoring:  bench/compare_binaries.sh OLD_SRE NEW_SRE   (exit 0: identical)
 # SCALE=0.1 runs a tenth of the samples. MPI (2 ranks) is compared when mpirun exists.
 set -uo pipefail
@@ -33,7 +34,11 @@ run_pair() {
 }
 h5_pair() {  # NAME run-arguments...
   local name=$1; shift
-  run_pair "$name" run "$@" --quiet --out OUT.h5
+  h5_command_pair "$name" run "$@"
+}
+h5_command_pair() {  # NAME SUBCOMMAND arguments...  (an HDF5 file: run or campaign)
+  local name=$1; shift
+  run_pair "$name" "$@" --quiet --out OUT.h5
   [ -f "$TMP/$name.old.h5" ] || return
   if "$PY" "$ROOT/tests/app/h5compare.py" "$TMP/$name.old.h5" "$TMP/$name.new.h5" >"$TMP/$name.diff"; then
     report "$name" same
@@ -106,5 +111,16 @@ text_pair defend_case118 .csv defend --case "$C/pglib_opf_case118_ieee.m" --budg
   --threads 2 --out OUT.csv
 json_pair worst_case118 worst --case "$C/pglib_opf_case118_ieee.m" --k 2 --threads 2 --json
 text_pair rank_case118 .csv rank --case "$C/pglib_opf_case118_ieee.m" --samples "$(n 5000)" --threads 2 --csv OUT.csv
+# Winter campaigns (when both binaries have them).
+if "$OLD" campaign --help >/dev/null 2>&1 && "$NEW" campaign --help >/dev/null 2>&1; then
+  h5_command_pair campaign_case118_winter campaign --case "$C/pglib_opf_case118_ieee.m" --samples "$(n 300)" \
+    --days 30 --threads 2 --save-samples
+  h5_command_pair campaign_case30_opf_crews campaign --case "$C/pglib_opf_case30_ieee.m" --response cascade \
+    --steady-response opf --crews 1 --samples "$(n 200)" --days 20 --threads 2
+  text_pair defend_campaign_case30 .csv defend --campaign --case "$C/pglib_opf_case30_ieee.m" --budget 2 \
+    --samples "$(n 100)" --days 15 --threads 2 --out OUT.csv
+else
+  printf '%-44s %s\n' campaigns "skipped (a binary without sre campaign)"
+fi
 [ "$fails" -eq 0 ] && echo "compare_binaries: all same" || echo "compare_binaries: $fails differ"
 exit $((fails > 0))
